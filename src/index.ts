@@ -1,0 +1,2 @@
+// The programmatic API of the tskafka package.
+export {}
