@@ -132,6 +132,7 @@ export class Writer {
   }
 
   string(s: string): void {
+    if (s == null) throw new ProtocolError('non-nullable string is null')
     const len = Buffer.byteLength(s, 'utf8')
     if (len > 0x7fff) throw new ProtocolError(`string of ${len} bytes is longer than 32767`)
     this.int16(len)
@@ -144,6 +145,7 @@ export class Writer {
   }
 
   compactString(s: string): void {
+    if (s == null) throw new ProtocolError('non-nullable string is null')
     this.uvarint(Buffer.byteLength(s, 'utf8') + 1)
     this.utf8(s)
   }
@@ -154,6 +156,7 @@ export class Writer {
   }
 
   bytes(b: Uint8Array): void {
+    if (b == null) throw new ProtocolError('non-nullable bytes are null')
     this.int32(b.length)
     this.raw(b)
   }
@@ -164,6 +167,7 @@ export class Writer {
   }
 
   compactBytes(b: Uint8Array): void {
+    if (b == null) throw new ProtocolError('non-nullable bytes are null')
     this.uvarint(b.length + 1)
     this.raw(b)
   }
@@ -385,4 +389,47 @@ export class Reader {
 export interface UnknownTaggedField {
   tag: number
   data: Buffer
+}
+
+/** Raised when a value cannot be written at the requested version, as Kafka's UnsupportedVersionException. */
+export class UnsupportedVersionError extends ProtocolError {
+  override name = 'UnsupportedVersionError'
+}
+
+/** The shared default for bytes fields; never written to. */
+export const EMPTY_BYTES: Buffer = Buffer.alloc(0)
+
+/** A known tagged field with a non-default value, ready to be written. */
+export interface TaggedFieldWriter {
+  tag: number
+  write(w: Writer): void
+}
+
+/**
+ * Writes a flexible struct's tagged-field section: the count, then each field as tag, size, data,
+ * in ascending tag order, merging the known fields with unknown ones kept from a decode.
+ */
+export function writeTaggedFields(w: Writer, known: TaggedFieldWriter[] | null, unknown: UnknownTaggedField[] | undefined): void {
+  const nKnown = known === null ? 0 : known.length
+  const nUnknown = unknown === undefined ? 0 : unknown.length
+  w.uvarint(nKnown + nUnknown)
+  if (nKnown + nUnknown === 0) return
+  const entries: {tag: number; data: Uint8Array}[] = []
+  if (known !== null) {
+    for (const k of known) {
+      const tw = new Writer(64)
+      k.write(tw)
+      entries.push({tag: k.tag, data: tw.finish()})
+    }
+  }
+  if (unknown !== undefined) for (const u of unknown) entries.push(u)
+  if (entries.length > 1) entries.sort((a, b) => a.tag - b.tag)
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i]!.tag === entries[i - 1]!.tag) throw new ProtocolError(`tagged field ${entries[i]!.tag} written twice`)
+  }
+  for (const e of entries) {
+    w.uvarint(e.tag)
+    w.uvarint(e.data.length)
+    w.raw(e.data)
+  }
 }
