@@ -1,0 +1,122 @@
+// The local cluster's state file, <dataDir>/cluster.json. It records what
+// `cluster start` created and launched so that `stop` and `status` (and later
+// commands looking for a default bootstrap) can find the brokers again. It is
+// written atomically (temp file + rename) so a crash never leaves half a file.
+
+import {randomBytes} from 'node:crypto'
+import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+export const STATE_FILE_NAME = 'cluster.json'
+export const STATE_VERSION = 1
+
+export interface BrokerRecord {
+  id: number
+  host: string
+  port: number
+  /** The pid of the broker process last started, null once stopped. */
+  pid: number | null
+  /** This broker's own directory (config, log file, log.dirs live below it). */
+  dataDir: string
+  logFile: string
+  configFile: string
+  /** ISO time of the last start, null once stopped. */
+  startedAt: string | null
+}
+
+export interface ClusterState {
+  version: number
+  clusterId: string
+  createdAt: string
+  brokers: BrokerRecord[]
+}
+
+export class ClusterError extends Error {
+  override name = 'ClusterError'
+}
+
+export function stateFilePath(dataDir: string): string {
+  return join(dataDir, STATE_FILE_NAME)
+}
+
+/** Reads <dataDir>/cluster.json; null when there is none. Throws ClusterError when it is unreadable. */
+export function readClusterState(dataDir: string): ClusterState | null {
+  const file = stateFilePath(dataDir)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw new ClusterError(`cannot read ${file}: ${(error as Error).message}`)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new ClusterError(`${file} is not valid JSON (${(error as Error).message}); remove it to start afresh`)
+  }
+  return validateClusterState(parsed, file)
+}
+
+export function writeClusterState(dataDir: string, state: ClusterState): void {
+  mkdirSync(dataDir, {recursive: true})
+  const file = stateFilePath(dataDir)
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n', {mode: 0o644})
+    renameSync(tmp, file)
+  } catch (error) {
+    rmSync(tmp, {force: true})
+    throw error
+  }
+}
+
+export function validateClusterState(value: unknown, source = STATE_FILE_NAME): ClusterState {
+  const bad = (why: string): never => {
+    throw new ClusterError(`${source} is not a tskafka cluster state file (${why}); remove it to start afresh`)
+  }
+  if (!isObject(value)) return bad('not a JSON object')
+  if (typeof value.version !== 'number') return bad('no version')
+  if (value.version > STATE_VERSION) {
+    throw new ClusterError(`${source} has version ${value.version}, newer than this tskafka understands (${STATE_VERSION}); upgrade tskafka`)
+  }
+  if (typeof value.clusterId !== 'string' || value.clusterId.length === 0) return bad('no clusterId')
+  if (typeof value.createdAt !== 'string') return bad('no createdAt')
+  if (!Array.isArray(value.brokers)) return bad('no brokers array')
+  const brokers = value.brokers.map((b: unknown, i: number): BrokerRecord => {
+    if (!isObject(b)) return bad(`brokers[${i}] is not an object`)
+    const int = (k: string) => (Number.isInteger(b[k]) ? (b[k] as number) : bad(`brokers[${i}].${k} is not an integer`))
+    const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : bad(`brokers[${i}].${k} is not a string`))
+    return {
+      id: int('id'),
+      host: str('host'),
+      port: int('port'),
+      pid: b.pid == null ? null : int('pid'),
+      dataDir: str('dataDir'),
+      logFile: str('logFile'),
+      configFile: str('configFile'),
+      startedAt: b.startedAt == null ? null : str('startedAt'),
+    }
+  })
+  return {version: value.version, clusterId: value.clusterId, createdAt: value.createdAt, brokers}
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/**
+ * A new cluster id in Kafka's text form (22 characters of base64url). Like
+ * Kafka's Uuid.randomUuid we avoid ids starting with '-', which command-line
+ * parsers would take for an option.
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const bytes = randomBytes(16)
+    // RFC 4122 version 4 / variant bits, as java.util.UUID.randomUUID sets them.
+    bytes[6] = (bytes[6]! & 0x0f) | 0x40
+    bytes[8] = (bytes[8]! & 0x3f) | 0x80
+    const id = bytes.toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
+}
