@@ -305,7 +305,7 @@ function defaultExpr(f: Field): string {
 }
 
 /** A condition that the value `x` differs from the field's default (for writes of absent or tagged fields). */
-function nonDefaultCondition(f: Field, x: string): string | null {
+function nonDefaultCondition(f: Field, x: string): string {
   const d = defaultExpr(f)
   if (d === 'null') return `${x} != null`
   if (f.type.isArray) return `${x} != null && ${x}.length > 0`
@@ -325,7 +325,8 @@ function nonDefaultCondition(f: Field, x: string): string | null {
     case 'string':
       return `${x} !== undefined && ${x} !== ${d}`
     default:
-      return null // structs: Kafka compares with a default instance; we write them whenever present
+      // Kafka compares a struct with a default instance, so a default-valued tagged struct is not written.
+      return `${x} != null && !isDefault${f.type.name}(${x})`
   }
 }
 
@@ -530,6 +531,12 @@ function generateStruct(c: Code, msg: Message, s: Struct): void {
     })
   })
 
+  c.line()
+  c.block(`export function isDefault${s.name}(v: ${s.name}): boolean {`, () => {
+    const tests = s.fields.map((f) => `!(${nonDefaultCondition(f, `v.${f.prop}`)})`)
+    c.line(`return ${tests.length === 0 ? 'true' : tests.join(' &&\n    ')}`)
+  })
+
   const inlineCond = (f: Field): string => {
     // Present and not tagged in this version.
     const present = f.versions.condition(msg.valid)
@@ -591,7 +598,7 @@ function generateStruct(c: Code, msg: Message, s: Struct): void {
         c.line('let tagged: TaggedFieldWriter[] | null = null')
         for (const f of taggedFields) {
           const x = `v.${f.prop}`
-          const nd = nonDefaultCondition(f, x) ?? `${x} != null`
+          const nd = nonDefaultCondition(f, x)
           const cond = taggedCond(f)
           const when = cond === 'true' ? nd : `${cond} && ${nd}`
           c.block(`if (${when}) {`, () => {
@@ -701,7 +708,7 @@ function generateIndex(messages: Message[]): string {
   }
   c.line()
   c.line(`export {${messages.map((m) => `encode${m.name}, decode${m.name}, default${m.name}`).join(', ')}}`)
-  for (const m of messages) c.line(`export {${m.name}} from './${kebab(m.name)}.js'`)
+  for (const m of messages) c.line(`export type {${m.name}} from './${kebab(m.name)}.js'`)
   c.line()
   const keys = [...byKey.keys()].sort((a, b) => a - b)
   c.block('export const API_KEY = {', () => {

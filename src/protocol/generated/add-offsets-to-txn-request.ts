@@ -26,6 +26,13 @@ export function defaultAddOffsetsToTxnRequest(): AddOffsetsToTxnRequest {
   }
 }
 
+export function isDefaultAddOffsetsToTxnRequest(v: AddOffsetsToTxnRequest): boolean {
+  return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
+    !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
+    !(v.groupId !== undefined && v.groupId !== "")
+}
+
 export function encodeAddOffsetsToTxnRequest(w: Writer, v: AddOffsetsToTxnRequest, version: number): void {
   const f_transactionalId = v.transactionalId ?? ""
   if (version >= 3) {

@@ -20,6 +20,11 @@ export function defaultAddOffsetsToTxnResponse(): AddOffsetsToTxnResponse {
   }
 }
 
+export function isDefaultAddOffsetsToTxnResponse(v: AddOffsetsToTxnResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
+}
+
 export function encodeAddOffsetsToTxnResponse(w: Writer, v: AddOffsetsToTxnResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

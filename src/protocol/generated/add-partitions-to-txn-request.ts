@@ -29,6 +29,14 @@ export function defaultAddPartitionsToTxnRequest(): AddPartitionsToTxnRequest {
   }
 }
 
+export function isDefaultAddPartitionsToTxnRequest(v: AddPartitionsToTxnRequest): boolean {
+  return !(v.transactions != null && v.transactions.length > 0) &&
+    !(v.v3AndBelowTransactionalId !== undefined && v.v3AndBelowTransactionalId !== "") &&
+    !(v.v3AndBelowProducerId !== undefined && v.v3AndBelowProducerId !== 0n) &&
+    !(v.v3AndBelowProducerEpoch !== undefined && v.v3AndBelowProducerEpoch !== 0) &&
+    !(v.v3AndBelowTopics != null && v.v3AndBelowTopics.length > 0)
+}
+
 export function encodeAddPartitionsToTxnRequest(w: Writer, v: AddPartitionsToTxnRequest, version: number): void {
   if (version >= 4) {
     const f_transactions = v.transactions ?? []
@@ -150,6 +158,11 @@ export function defaultAddPartitionsToTxnTopic(): AddPartitionsToTxnTopic {
   }
 }
 
+export function isDefaultAddPartitionsToTxnTopic(v: AddPartitionsToTxnTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeAddPartitionsToTxnTopic(w: Writer, v: AddPartitionsToTxnTopic, version: number): void {
   const f_name = v.name ?? ""
   if (version >= 3) {
@@ -222,6 +235,14 @@ export function defaultAddPartitionsToTxnTransaction(): AddPartitionsToTxnTransa
     verifyOnly: false,
     topics: [],
   }
+}
+
+export function isDefaultAddPartitionsToTxnTransaction(v: AddPartitionsToTxnTransaction): boolean {
+  return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
+    !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
+    !(v.verifyOnly !== undefined && v.verifyOnly !== false) &&
+    !(v.topics != null && v.topics.length > 0)
 }
 
 export function encodeAddPartitionsToTxnTransaction(w: Writer, v: AddPartitionsToTxnTransaction, version: number): void {

@@ -26,6 +26,13 @@ export function defaultAddPartitionsToTxnResponse(): AddPartitionsToTxnResponse 
   }
 }
 
+export function isDefaultAddPartitionsToTxnResponse(v: AddPartitionsToTxnResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.resultsByTransaction != null && v.resultsByTransaction.length > 0) &&
+    !(v.resultsByTopicV3AndBelow != null && v.resultsByTopicV3AndBelow.length > 0)
+}
+
 export function encodeAddPartitionsToTxnResponse(w: Writer, v: AddPartitionsToTxnResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -124,6 +131,11 @@ export function defaultAddPartitionsToTxnTopicResult(): AddPartitionsToTxnTopicR
   }
 }
 
+export function isDefaultAddPartitionsToTxnTopicResult(v: AddPartitionsToTxnTopicResult): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.resultsByPartition != null && v.resultsByPartition.length > 0)
+}
+
 export function encodeAddPartitionsToTxnTopicResult(w: Writer, v: AddPartitionsToTxnTopicResult, version: number): void {
   const f_name = v.name ?? ""
   if (version >= 3) {
@@ -189,6 +201,11 @@ export function defaultAddPartitionsToTxnPartitionResult(): AddPartitionsToTxnPa
   }
 }
 
+export function isDefaultAddPartitionsToTxnPartitionResult(v: AddPartitionsToTxnPartitionResult): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.partitionErrorCode !== undefined && v.partitionErrorCode !== 0)
+}
+
 export function encodeAddPartitionsToTxnPartitionResult(w: Writer, v: AddPartitionsToTxnPartitionResult, version: number): void {
   const f_partitionIndex = v.partitionIndex ?? 0
   w.int32(f_partitionIndex)
@@ -236,6 +253,11 @@ export function defaultAddPartitionsToTxnResult(): AddPartitionsToTxnResult {
     transactionalId: "",
     topicResults: [],
   }
+}
+
+export function isDefaultAddPartitionsToTxnResult(v: AddPartitionsToTxnResult): boolean {
+  return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
+    !(v.topicResults != null && v.topicResults.length > 0)
 }
 
 export function encodeAddPartitionsToTxnResult(w: Writer, v: AddPartitionsToTxnResult, version: number): void {

@@ -27,6 +27,14 @@ export function defaultAddRaftVoterRequest(): AddRaftVoterRequest {
   }
 }
 
+export function isDefaultAddRaftVoterRequest(v: AddRaftVoterRequest): boolean {
+  return !(v.clusterId !== undefined && v.clusterId !== "") &&
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 0) &&
+    !(v.voterId !== undefined && v.voterId !== 0) &&
+    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
+    !(v.listeners != null && v.listeners.length > 0)
+}
+
 export function encodeAddRaftVoterRequest(w: Writer, v: AddRaftVoterRequest, version: number): void {
   const f_clusterId = v.clusterId === undefined ? "" : v.clusterId
   w.compactNullableString(f_clusterId)
@@ -97,6 +105,12 @@ export function defaultListener(): Listener {
     host: "",
     port: 0,
   }
+}
+
+export function isDefaultListener(v: Listener): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0)
 }
 
 export function encodeListener(w: Writer, v: Listener, version: number): void {

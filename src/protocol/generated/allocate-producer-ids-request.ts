@@ -20,6 +20,11 @@ export function defaultAllocateProducerIdsRequest(): AllocateProducerIdsRequest 
   }
 }
 
+export function isDefaultAllocateProducerIdsRequest(v: AllocateProducerIdsRequest): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n)
+}
+
 export function encodeAllocateProducerIdsRequest(w: Writer, v: AllocateProducerIdsRequest, version: number): void {
   const f_brokerId = v.brokerId ?? 0
   w.int32(f_brokerId)

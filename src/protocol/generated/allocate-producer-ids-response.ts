@@ -26,6 +26,13 @@ export function defaultAllocateProducerIdsResponse(): AllocateProducerIdsRespons
   }
 }
 
+export function isDefaultAllocateProducerIdsResponse(v: AllocateProducerIdsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.producerIdStart !== undefined && v.producerIdStart !== 0n) &&
+    !(v.producerIdLen !== undefined && v.producerIdLen !== 0)
+}
+
 export function encodeAllocateProducerIdsResponse(w: Writer, v: AllocateProducerIdsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

@@ -20,6 +20,11 @@ export function defaultAlterClientQuotasRequest(): AlterClientQuotasRequest {
   }
 }
 
+export function isDefaultAlterClientQuotasRequest(v: AlterClientQuotasRequest): boolean {
+  return !(v.entries != null && v.entries.length > 0) &&
+    !(v.validateOnly !== undefined && v.validateOnly !== false)
+}
+
 export function encodeAlterClientQuotasRequest(w: Writer, v: AlterClientQuotasRequest, version: number): void {
   const f_entries = v.entries ?? []
   if (f_entries == null) throw new ProtocolError('AlterClientQuotasRequest: non-nullable field Entries was null')
@@ -79,6 +84,11 @@ export function defaultEntryData(): EntryData {
     entity: [],
     ops: [],
   }
+}
+
+export function isDefaultEntryData(v: EntryData): boolean {
+  return !(v.entity != null && v.entity.length > 0) &&
+    !(v.ops != null && v.ops.length > 0)
 }
 
 export function encodeEntryData(w: Writer, v: EntryData, version: number): void {
@@ -154,6 +164,11 @@ export function defaultEntityData(): EntityData {
   }
 }
 
+export function isDefaultEntityData(v: EntityData): boolean {
+  return !(v.entityType !== undefined && v.entityType !== "") &&
+    !(v.entityName !== undefined && v.entityName !== "")
+}
+
 export function encodeEntityData(w: Writer, v: EntityData, version: number): void {
   const f_entityType = v.entityType ?? ""
   if (version >= 1) {
@@ -212,6 +227,12 @@ export function defaultOpData(): OpData {
     value: 0,
     remove: false,
   }
+}
+
+export function isDefaultOpData(v: OpData): boolean {
+  return !(v.key !== undefined && v.key !== "") &&
+    !(v.value !== undefined && v.value !== 0) &&
+    !(v.remove !== undefined && v.remove !== false)
 }
 
 export function encodeOpData(w: Writer, v: OpData, version: number): void {

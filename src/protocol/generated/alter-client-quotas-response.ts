@@ -20,6 +20,11 @@ export function defaultAlterClientQuotasResponse(): AlterClientQuotasResponse {
   }
 }
 
+export function isDefaultAlterClientQuotasResponse(v: AlterClientQuotasResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.entries != null && v.entries.length > 0)
+}
+
 export function encodeAlterClientQuotasResponse(w: Writer, v: AlterClientQuotasResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -82,6 +87,12 @@ export function defaultEntryData(): EntryData {
     errorMessage: "",
     entity: [],
   }
+}
+
+export function isDefaultEntryData(v: EntryData): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.entity != null && v.entity.length > 0)
 }
 
 export function encodeEntryData(w: Writer, v: EntryData, version: number): void {
@@ -152,6 +163,11 @@ export function defaultEntityData(): EntityData {
     entityType: "",
     entityName: "",
   }
+}
+
+export function isDefaultEntityData(v: EntityData): boolean {
+  return !(v.entityType !== undefined && v.entityType !== "") &&
+    !(v.entityName !== undefined && v.entityName !== "")
 }
 
 export function encodeEntityData(w: Writer, v: EntityData, version: number): void {

@@ -20,6 +20,11 @@ export function defaultAlterConfigsRequest(): AlterConfigsRequest {
   }
 }
 
+export function isDefaultAlterConfigsRequest(v: AlterConfigsRequest): boolean {
+  return !(v.resources != null && v.resources.length > 0) &&
+    !(v.validateOnly !== undefined && v.validateOnly !== false)
+}
+
 export function encodeAlterConfigsRequest(w: Writer, v: AlterConfigsRequest, version: number): void {
   const f_resources = v.resources ?? []
   if (f_resources == null) throw new ProtocolError('AlterConfigsRequest: non-nullable field Resources was null')
@@ -82,6 +87,12 @@ export function defaultAlterConfigsResource(): AlterConfigsResource {
     resourceName: "",
     configs: [],
   }
+}
+
+export function isDefaultAlterConfigsResource(v: AlterConfigsResource): boolean {
+  return !(v.resourceType !== undefined && v.resourceType !== 0) &&
+    !(v.resourceName !== undefined && v.resourceName !== "") &&
+    !(v.configs != null && v.configs.length > 0)
 }
 
 export function encodeAlterConfigsResource(w: Writer, v: AlterConfigsResource, version: number): void {
@@ -152,6 +163,11 @@ export function defaultAlterableConfig(): AlterableConfig {
     name: "",
     value: "",
   }
+}
+
+export function isDefaultAlterableConfig(v: AlterableConfig): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.value !== undefined && v.value !== "")
 }
 
 export function encodeAlterableConfig(w: Writer, v: AlterableConfig, version: number): void {

@@ -20,6 +20,11 @@ export function defaultAlterConfigsResponse(): AlterConfigsResponse {
   }
 }
 
+export function isDefaultAlterConfigsResponse(v: AlterConfigsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.responses != null && v.responses.length > 0)
+}
+
 export function encodeAlterConfigsResponse(w: Writer, v: AlterConfigsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -85,6 +90,13 @@ export function defaultAlterConfigsResourceResponse(): AlterConfigsResourceRespo
     resourceType: 0,
     resourceName: "",
   }
+}
+
+export function isDefaultAlterConfigsResourceResponse(v: AlterConfigsResourceResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.resourceType !== undefined && v.resourceType !== 0) &&
+    !(v.resourceName !== undefined && v.resourceName !== "")
 }
 
 export function encodeAlterConfigsResourceResponse(w: Writer, v: AlterConfigsResourceResponse, version: number): void {

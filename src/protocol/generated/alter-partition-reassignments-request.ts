@@ -20,6 +20,11 @@ export function defaultAlterPartitionReassignmentsRequest(): AlterPartitionReass
   }
 }
 
+export function isDefaultAlterPartitionReassignmentsRequest(v: AlterPartitionReassignmentsRequest): boolean {
+  return !(v.timeoutMs !== undefined && v.timeoutMs !== 60000) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeAlterPartitionReassignmentsRequest(w: Writer, v: AlterPartitionReassignmentsRequest, version: number): void {
   const f_timeoutMs = v.timeoutMs ?? 60000
   w.int32(f_timeoutMs)
@@ -74,6 +79,11 @@ export function defaultReassignableTopic(): ReassignableTopic {
   }
 }
 
+export function isDefaultReassignableTopic(v: ReassignableTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeReassignableTopic(w: Writer, v: ReassignableTopic, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -126,6 +136,11 @@ export function defaultReassignablePartition(): ReassignablePartition {
     partitionIndex: 0,
     replicas: null,
   }
+}
+
+export function isDefaultReassignablePartition(v: ReassignablePartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.replicas != null)
 }
 
 export function encodeReassignablePartition(w: Writer, v: ReassignablePartition, version: number): void {

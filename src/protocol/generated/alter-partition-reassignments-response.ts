@@ -26,6 +26,13 @@ export function defaultAlterPartitionReassignmentsResponse(): AlterPartitionReas
   }
 }
 
+export function isDefaultAlterPartitionReassignmentsResponse(v: AlterPartitionReassignmentsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.responses != null && v.responses.length > 0)
+}
+
 export function encodeAlterPartitionReassignmentsResponse(w: Writer, v: AlterPartitionReassignmentsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -90,6 +97,11 @@ export function defaultReassignableTopicResponse(): ReassignableTopicResponse {
   }
 }
 
+export function isDefaultReassignableTopicResponse(v: ReassignableTopicResponse): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeReassignableTopicResponse(w: Writer, v: ReassignableTopicResponse, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -145,6 +157,12 @@ export function defaultReassignablePartitionResponse(): ReassignablePartitionRes
     errorCode: 0,
     errorMessage: "",
   }
+}
+
+export function isDefaultReassignablePartitionResponse(v: ReassignablePartitionResponse): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "")
 }
 
 export function encodeReassignablePartitionResponse(w: Writer, v: ReassignablePartitionResponse, version: number): void {

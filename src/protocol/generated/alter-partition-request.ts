@@ -22,6 +22,12 @@ export function defaultAlterPartitionRequest(): AlterPartitionRequest {
   }
 }
 
+export function isDefaultAlterPartitionRequest(v: AlterPartitionRequest): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeAlterPartitionRequest(w: Writer, v: AlterPartitionRequest, version: number): void {
   const f_brokerId = v.brokerId ?? 0
   w.int32(f_brokerId)
@@ -81,6 +87,12 @@ export function defaultTopicData(): TopicData {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -159,6 +171,15 @@ export function defaultPartitionData(): PartitionData {
     leaderRecoveryState: 0,
     partitionEpoch: 0,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    !(v.newIsr != null && v.newIsr.length > 0) &&
+    !(v.newIsrWithEpochs != null && v.newIsrWithEpochs.length > 0) &&
+    !(v.leaderRecoveryState !== undefined && v.leaderRecoveryState !== 0) &&
+    !(v.partitionEpoch !== undefined && v.partitionEpoch !== 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -262,6 +283,11 @@ export function defaultBrokerState(): BrokerState {
     brokerId: 0,
     brokerEpoch: -1n,
   }
+}
+
+export function isDefaultBrokerState(v: BrokerState): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n)
 }
 
 export function encodeBrokerState(w: Writer, v: BrokerState, version: number): void {

@@ -22,6 +22,12 @@ export function defaultAlterPartitionResponse(): AlterPartitionResponse {
   }
 }
 
+export function isDefaultAlterPartitionResponse(v: AlterPartitionResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeAlterPartitionResponse(w: Writer, v: AlterPartitionResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -81,6 +87,12 @@ export function defaultTopicData(): TopicData {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -163,6 +175,16 @@ export function defaultPartitionData(): PartitionData {
     leaderRecoveryState: 0,
     partitionEpoch: 0,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    !(v.isr != null && v.isr.length > 0) &&
+    !(v.leaderRecoveryState !== undefined && v.leaderRecoveryState !== 0) &&
+    !(v.partitionEpoch !== undefined && v.partitionEpoch !== 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

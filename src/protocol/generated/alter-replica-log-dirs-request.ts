@@ -17,6 +17,10 @@ export function defaultAlterReplicaLogDirsRequest(): AlterReplicaLogDirsRequest 
   }
 }
 
+export function isDefaultAlterReplicaLogDirsRequest(v: AlterReplicaLogDirsRequest): boolean {
+  return !(v.dirs != null && v.dirs.length > 0)
+}
+
 export function encodeAlterReplicaLogDirsRequest(w: Writer, v: AlterReplicaLogDirsRequest, version: number): void {
   const f_dirs = v.dirs ?? []
   if (f_dirs == null) throw new ProtocolError('AlterReplicaLogDirsRequest: non-nullable field Dirs was null')
@@ -71,6 +75,11 @@ export function defaultAlterReplicaLogDir(): AlterReplicaLogDir {
     path: "",
     topics: [],
   }
+}
+
+export function isDefaultAlterReplicaLogDir(v: AlterReplicaLogDir): boolean {
+  return !(v.path !== undefined && v.path !== "") &&
+    !(v.topics != null && v.topics.length > 0)
 }
 
 export function encodeAlterReplicaLogDir(w: Writer, v: AlterReplicaLogDir, version: number): void {
@@ -136,6 +145,11 @@ export function defaultAlterReplicaLogDirTopic(): AlterReplicaLogDirTopic {
     name: "",
     partitions: [],
   }
+}
+
+export function isDefaultAlterReplicaLogDirTopic(v: AlterReplicaLogDirTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeAlterReplicaLogDirTopic(w: Writer, v: AlterReplicaLogDirTopic, version: number): void {

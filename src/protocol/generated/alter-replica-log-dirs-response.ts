@@ -20,6 +20,11 @@ export function defaultAlterReplicaLogDirsResponse(): AlterReplicaLogDirsRespons
   }
 }
 
+export function isDefaultAlterReplicaLogDirsResponse(v: AlterReplicaLogDirsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.results != null && v.results.length > 0)
+}
+
 export function encodeAlterReplicaLogDirsResponse(w: Writer, v: AlterReplicaLogDirsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -79,6 +84,11 @@ export function defaultAlterReplicaLogDirTopicResult(): AlterReplicaLogDirTopicR
     topicName: "",
     partitions: [],
   }
+}
+
+export function isDefaultAlterReplicaLogDirTopicResult(v: AlterReplicaLogDirTopicResult): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeAlterReplicaLogDirTopicResult(w: Writer, v: AlterReplicaLogDirTopicResult, version: number): void {
@@ -144,6 +154,11 @@ export function defaultAlterReplicaLogDirPartitionResult(): AlterReplicaLogDirPa
     partitionIndex: 0,
     errorCode: 0,
   }
+}
+
+export function isDefaultAlterReplicaLogDirPartitionResult(v: AlterReplicaLogDirPartitionResult): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeAlterReplicaLogDirPartitionResult(w: Writer, v: AlterReplicaLogDirPartitionResult, version: number): void {

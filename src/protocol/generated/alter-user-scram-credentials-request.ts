@@ -20,6 +20,11 @@ export function defaultAlterUserScramCredentialsRequest(): AlterUserScramCredent
   }
 }
 
+export function isDefaultAlterUserScramCredentialsRequest(v: AlterUserScramCredentialsRequest): boolean {
+  return !(v.deletions != null && v.deletions.length > 0) &&
+    !(v.upsertions != null && v.upsertions.length > 0)
+}
+
 export function encodeAlterUserScramCredentialsRequest(w: Writer, v: AlterUserScramCredentialsRequest, version: number): void {
   const f_deletions = v.deletions ?? []
   if (f_deletions == null) throw new ProtocolError('AlterUserScramCredentialsRequest: non-nullable field Deletions was null')
@@ -85,6 +90,11 @@ export function defaultScramCredentialDeletion(): ScramCredentialDeletion {
   }
 }
 
+export function isDefaultScramCredentialDeletion(v: ScramCredentialDeletion): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.mechanism !== undefined && v.mechanism !== 0)
+}
+
 export function encodeScramCredentialDeletion(w: Writer, v: ScramCredentialDeletion, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -135,6 +145,14 @@ export function defaultScramCredentialUpsertion(): ScramCredentialUpsertion {
     salt: EMPTY_BYTES,
     saltedPassword: EMPTY_BYTES,
   }
+}
+
+export function isDefaultScramCredentialUpsertion(v: ScramCredentialUpsertion): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.mechanism !== undefined && v.mechanism !== 0) &&
+    !(v.iterations !== undefined && v.iterations !== 0) &&
+    !(v.salt != null && v.salt.length > 0) &&
+    !(v.saltedPassword != null && v.saltedPassword.length > 0)
 }
 
 export function encodeScramCredentialUpsertion(w: Writer, v: ScramCredentialUpsertion, version: number): void {

@@ -20,6 +20,11 @@ export function defaultAlterUserScramCredentialsResponse(): AlterUserScramCreden
   }
 }
 
+export function isDefaultAlterUserScramCredentialsResponse(v: AlterUserScramCredentialsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.results != null && v.results.length > 0)
+}
+
 export function encodeAlterUserScramCredentialsResponse(w: Writer, v: AlterUserScramCredentialsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -75,6 +80,12 @@ export function defaultAlterUserScramCredentialsResult(): AlterUserScramCredenti
     errorCode: 0,
     errorMessage: "",
   }
+}
+
+export function isDefaultAlterUserScramCredentialsResult(v: AlterUserScramCredentialsResult): boolean {
+  return !(v.user !== undefined && v.user !== "") &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "")
 }
 
 export function encodeAlterUserScramCredentialsResult(w: Writer, v: AlterUserScramCredentialsResult, version: number): void {

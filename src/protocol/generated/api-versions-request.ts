@@ -20,6 +20,11 @@ export function defaultApiVersionsRequest(): ApiVersionsRequest {
   }
 }
 
+export function isDefaultApiVersionsRequest(v: ApiVersionsRequest): boolean {
+  return !(v.clientSoftwareName !== undefined && v.clientSoftwareName !== "") &&
+    !(v.clientSoftwareVersion !== undefined && v.clientSoftwareVersion !== "")
+}
+
 export function encodeApiVersionsRequest(w: Writer, v: ApiVersionsRequest, version: number): void {
   if (version >= 3) {
     const f_clientSoftwareName = v.clientSoftwareName ?? ""

@@ -35,6 +35,16 @@ export function defaultApiVersionsResponse(): ApiVersionsResponse {
   }
 }
 
+export function isDefaultApiVersionsResponse(v: ApiVersionsResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.apiKeys != null && v.apiKeys.length > 0) &&
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.supportedFeatures != null && v.supportedFeatures.length > 0) &&
+    !(v.finalizedFeaturesEpoch !== undefined && v.finalizedFeaturesEpoch !== -1n) &&
+    !(v.finalizedFeatures != null && v.finalizedFeatures.length > 0) &&
+    !(v.zkMigrationReady !== undefined && v.zkMigrationReady !== false)
+}
+
 export function encodeApiVersionsResponse(w: Writer, v: ApiVersionsResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)
@@ -248,6 +258,12 @@ export function defaultApiVersion(): ApiVersion {
   }
 }
 
+export function isDefaultApiVersion(v: ApiVersion): boolean {
+  return !(v.apiKey !== undefined && v.apiKey !== 0) &&
+    !(v.minVersion !== undefined && v.minVersion !== 0) &&
+    !(v.maxVersion !== undefined && v.maxVersion !== 0)
+}
+
 export function encodeApiVersion(w: Writer, v: ApiVersion, version: number): void {
   const f_apiKey = v.apiKey ?? 0
   w.int16(f_apiKey)
@@ -303,6 +319,12 @@ export function defaultSupportedFeatureKey(): SupportedFeatureKey {
     minVersion: 0,
     maxVersion: 0,
   }
+}
+
+export function isDefaultSupportedFeatureKey(v: SupportedFeatureKey): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.minVersion !== undefined && v.minVersion !== 0) &&
+    !(v.maxVersion !== undefined && v.maxVersion !== 0)
 }
 
 export function encodeSupportedFeatureKey(w: Writer, v: SupportedFeatureKey, version: number): void {
@@ -378,6 +400,12 @@ export function defaultFinalizedFeatureKey(): FinalizedFeatureKey {
     maxVersionLevel: 0,
     minVersionLevel: 0,
   }
+}
+
+export function isDefaultFinalizedFeatureKey(v: FinalizedFeatureKey): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.maxVersionLevel !== undefined && v.maxVersionLevel !== 0) &&
+    !(v.minVersionLevel !== undefined && v.minVersionLevel !== 0)
 }
 
 export function encodeFinalizedFeatureKey(w: Writer, v: FinalizedFeatureKey, version: number): void {

@@ -22,6 +22,12 @@ export function defaultAssignReplicasToDirsRequest(): AssignReplicasToDirsReques
   }
 }
 
+export function isDefaultAssignReplicasToDirsRequest(v: AssignReplicasToDirsRequest): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    !(v.directories != null && v.directories.length > 0)
+}
+
 export function encodeAssignReplicasToDirsRequest(w: Writer, v: AssignReplicasToDirsRequest, version: number): void {
   const f_brokerId = v.brokerId ?? 0
   w.int32(f_brokerId)
@@ -80,6 +86,11 @@ export function defaultDirectoryData(): DirectoryData {
   }
 }
 
+export function isDefaultDirectoryData(v: DirectoryData): boolean {
+  return !(v.id != null && v.id !== ZERO_UUID) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeDirectoryData(w: Writer, v: DirectoryData, version: number): void {
   const f_id = v.id ?? ZERO_UUID
   w.uuid(f_id)
@@ -133,6 +144,11 @@ export function defaultTopicData(): TopicData {
   }
 }
 
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -182,6 +198,10 @@ export function defaultPartitionData(): PartitionData {
   return {
     partitionIndex: 0,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

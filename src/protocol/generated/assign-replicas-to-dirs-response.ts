@@ -22,6 +22,12 @@ export function defaultAssignReplicasToDirsResponse(): AssignReplicasToDirsRespo
   }
 }
 
+export function isDefaultAssignReplicasToDirsResponse(v: AssignReplicasToDirsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.directories != null && v.directories.length > 0)
+}
+
 export function encodeAssignReplicasToDirsResponse(w: Writer, v: AssignReplicasToDirsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -80,6 +86,11 @@ export function defaultDirectoryData(): DirectoryData {
   }
 }
 
+export function isDefaultDirectoryData(v: DirectoryData): boolean {
+  return !(v.id != null && v.id !== ZERO_UUID) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeDirectoryData(w: Writer, v: DirectoryData, version: number): void {
   const f_id = v.id ?? ZERO_UUID
   w.uuid(f_id)
@@ -131,6 +142,11 @@ export function defaultTopicData(): TopicData {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -185,6 +201,11 @@ export function defaultPartitionData(): PartitionData {
     partitionIndex: 0,
     errorCode: 0,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

@@ -24,6 +24,13 @@ export function defaultBeginQuorumEpochRequest(): BeginQuorumEpochRequest {
   }
 }
 
+export function isDefaultBeginQuorumEpochRequest(v: BeginQuorumEpochRequest): boolean {
+  return !(v.clusterId != null) &&
+    !(v.voterId !== undefined && v.voterId !== -1) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.leaderEndpoints != null && v.leaderEndpoints.length > 0)
+}
+
 export function encodeBeginQuorumEpochRequest(w: Writer, v: BeginQuorumEpochRequest, version: number): void {
   const f_clusterId = v.clusterId === undefined ? null : v.clusterId
   if (version >= 1) {
@@ -117,6 +124,11 @@ export function defaultTopicData(): TopicData {
   }
 }
 
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
   const f_topicName = v.topicName ?? ""
   if (version >= 1) {
@@ -188,6 +200,13 @@ export function defaultPartitionData(): PartitionData {
   }
 }
 
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
+    !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+}
+
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
   const f_partitionIndex = v.partitionIndex ?? 0
   w.int32(f_partitionIndex)
@@ -252,6 +271,12 @@ export function defaultLeaderEndpoint(): LeaderEndpoint {
     host: "",
     port: 0,
   }
+}
+
+export function isDefaultLeaderEndpoint(v: LeaderEndpoint): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0)
 }
 
 export function encodeLeaderEndpoint(w: Writer, v: LeaderEndpoint, version: number): void {

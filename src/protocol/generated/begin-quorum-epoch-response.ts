@@ -22,6 +22,12 @@ export function defaultBeginQuorumEpochResponse(): BeginQuorumEpochResponse {
   }
 }
 
+export function isDefaultBeginQuorumEpochResponse(v: BeginQuorumEpochResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+}
+
 export function encodeBeginQuorumEpochResponse(w: Writer, v: BeginQuorumEpochResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)
@@ -133,6 +139,11 @@ export function defaultTopicData(): TopicData {
   }
 }
 
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
   const f_topicName = v.topicName ?? ""
   if (version >= 1) {
@@ -203,6 +214,13 @@ export function defaultPartitionData(): PartitionData {
   }
 }
 
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+}
+
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
   const f_partitionIndex = v.partitionIndex ?? 0
   w.int32(f_partitionIndex)
@@ -263,6 +281,12 @@ export function defaultNodeEndpoint(): NodeEndpoint {
     host: "",
     port: 0,
   }
+}
+
+export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
+  return !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

@@ -32,6 +32,15 @@ export function defaultBrokerHeartbeatRequest(): BrokerHeartbeatRequest {
   }
 }
 
+export function isDefaultBrokerHeartbeatRequest(v: BrokerHeartbeatRequest): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    !(v.currentMetadataOffset !== undefined && v.currentMetadataOffset !== 0n) &&
+    !(v.wantFence !== undefined && v.wantFence !== false) &&
+    !(v.wantShutDown !== undefined && v.wantShutDown !== false) &&
+    !(v.offlineLogDirs != null && v.offlineLogDirs.length > 0)
+}
+
 export function encodeBrokerHeartbeatRequest(w: Writer, v: BrokerHeartbeatRequest, version: number): void {
   const f_brokerId = v.brokerId ?? 0
   w.int32(f_brokerId)

@@ -29,6 +29,14 @@ export function defaultBrokerHeartbeatResponse(): BrokerHeartbeatResponse {
   }
 }
 
+export function isDefaultBrokerHeartbeatResponse(v: BrokerHeartbeatResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.isCaughtUp !== undefined && v.isCaughtUp !== false) &&
+    !(v.isFenced !== undefined && v.isFenced !== true) &&
+    !(v.shouldShutDown !== undefined && v.shouldShutDown !== false)
+}
+
 export function encodeBrokerHeartbeatResponse(w: Writer, v: BrokerHeartbeatResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

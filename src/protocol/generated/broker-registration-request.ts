@@ -41,6 +41,18 @@ export function defaultBrokerRegistrationRequest(): BrokerRegistrationRequest {
   }
 }
 
+export function isDefaultBrokerRegistrationRequest(v: BrokerRegistrationRequest): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    !(v.clusterId !== undefined && v.clusterId !== "") &&
+    !(v.incarnationId != null && v.incarnationId !== ZERO_UUID) &&
+    !(v.listeners != null && v.listeners.length > 0) &&
+    !(v.features != null && v.features.length > 0) &&
+    !(v.rack !== undefined && v.rack !== "") &&
+    !(v.isMigratingZkBroker !== undefined && v.isMigratingZkBroker !== false) &&
+    !(v.logDirs != null && v.logDirs.length > 0) &&
+    !(v.previousBrokerEpoch !== undefined && v.previousBrokerEpoch !== -1n)
+}
+
 export function encodeBrokerRegistrationRequest(w: Writer, v: BrokerRegistrationRequest, version: number): void {
   const f_brokerId = v.brokerId ?? 0
   w.int32(f_brokerId)
@@ -172,6 +184,13 @@ export function defaultListener(): Listener {
   }
 }
 
+export function isDefaultListener(v: Listener): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.securityProtocol !== undefined && v.securityProtocol !== 0)
+}
+
 export function encodeListener(w: Writer, v: Listener, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -226,6 +245,12 @@ export function defaultFeature(): Feature {
     minSupportedVersion: 0,
     maxSupportedVersion: 0,
   }
+}
+
+export function isDefaultFeature(v: Feature): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.minSupportedVersion !== undefined && v.minSupportedVersion !== 0) &&
+    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0)
 }
 
 export function encodeFeature(w: Writer, v: Feature, version: number): void {

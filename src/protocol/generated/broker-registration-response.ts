@@ -23,6 +23,12 @@ export function defaultBrokerRegistrationResponse(): BrokerRegistrationResponse 
   }
 }
 
+export function isDefaultBrokerRegistrationResponse(v: BrokerRegistrationResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n)
+}
+
 export function encodeBrokerRegistrationResponse(w: Writer, v: BrokerRegistrationResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

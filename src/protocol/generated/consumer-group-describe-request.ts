@@ -20,6 +20,11 @@ export function defaultConsumerGroupDescribeRequest(): ConsumerGroupDescribeRequ
   }
 }
 
+export function isDefaultConsumerGroupDescribeRequest(v: ConsumerGroupDescribeRequest): boolean {
+  return !(v.groupIds != null && v.groupIds.length > 0) &&
+    !(v.includeAuthorizedOperations !== undefined && v.includeAuthorizedOperations !== false)
+}
+
 export function encodeConsumerGroupDescribeRequest(w: Writer, v: ConsumerGroupDescribeRequest, version: number): void {
   const f_groupIds = v.groupIds ?? []
   if (f_groupIds == null) throw new ProtocolError('ConsumerGroupDescribeRequest: non-nullable field GroupIds was null')

@@ -20,6 +20,11 @@ export function defaultConsumerGroupDescribeResponse(): ConsumerGroupDescribeRes
   }
 }
 
+export function isDefaultConsumerGroupDescribeResponse(v: ConsumerGroupDescribeResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.groups != null && v.groups.length > 0)
+}
+
 export function encodeConsumerGroupDescribeResponse(w: Writer, v: ConsumerGroupDescribeResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -77,6 +82,12 @@ export function defaultTopicPartitions(): TopicPartitions {
   }
 }
 
+export function isDefaultTopicPartitions(v: TopicPartitions): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTopicPartitions(w: Writer, v: TopicPartitions, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -131,6 +142,10 @@ export function defaultAssignment(): Assignment {
   return {
     topicPartitions: [],
   }
+}
+
+export function isDefaultAssignment(v: Assignment): boolean {
+  return !(v.topicPartitions != null && v.topicPartitions.length > 0)
 }
 
 export function encodeAssignment(w: Writer, v: Assignment, version: number): void {
@@ -201,6 +216,18 @@ export function defaultDescribedGroup(): DescribedGroup {
     members: [],
     authorizedOperations: -2147483648,
   }
+}
+
+export function isDefaultDescribedGroup(v: DescribedGroup): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.groupState !== undefined && v.groupState !== "") &&
+    !(v.groupEpoch !== undefined && v.groupEpoch !== 0) &&
+    !(v.assignmentEpoch !== undefined && v.assignmentEpoch !== 0) &&
+    !(v.assignorName !== undefined && v.assignorName !== "") &&
+    !(v.members != null && v.members.length > 0) &&
+    !(v.authorizedOperations !== undefined && v.authorizedOperations !== -2147483648)
 }
 
 export function encodeDescribedGroup(w: Writer, v: DescribedGroup, version: number): void {
@@ -314,6 +341,19 @@ export function defaultMember(): Member {
     assignment: defaultAssignment(),
     targetAssignment: defaultAssignment(),
   }
+}
+
+export function isDefaultMember(v: Member): boolean {
+  return !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.instanceId != null) &&
+    !(v.rackId != null) &&
+    !(v.memberEpoch !== undefined && v.memberEpoch !== 0) &&
+    !(v.clientId !== undefined && v.clientId !== "") &&
+    !(v.clientHost !== undefined && v.clientHost !== "") &&
+    !(v.subscribedTopicNames != null && v.subscribedTopicNames.length > 0) &&
+    !(v.subscribedTopicRegex != null) &&
+    !(v.assignment != null && !isDefaultAssignment(v.assignment)) &&
+    !(v.targetAssignment != null && !isDefaultAssignment(v.targetAssignment))
 }
 
 export function encodeMember(w: Writer, v: Member, version: number): void {

@@ -44,6 +44,19 @@ export function defaultConsumerGroupHeartbeatRequest(): ConsumerGroupHeartbeatRe
   }
 }
 
+export function isDefaultConsumerGroupHeartbeatRequest(v: ConsumerGroupHeartbeatRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.memberEpoch !== undefined && v.memberEpoch !== 0) &&
+    !(v.instanceId != null) &&
+    !(v.rackId != null) &&
+    !(v.rebalanceTimeoutMs !== undefined && v.rebalanceTimeoutMs !== -1) &&
+    !(v.subscribedTopicNames != null) &&
+    !(v.subscribedTopicRegex != null) &&
+    !(v.serverAssignor != null) &&
+    !(v.topicPartitions != null)
+}
+
 export function encodeConsumerGroupHeartbeatRequest(w: Writer, v: ConsumerGroupHeartbeatRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   w.compactString(f_groupId!)
@@ -159,6 +172,11 @@ export function defaultTopicPartitions(): TopicPartitions {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultTopicPartitions(v: TopicPartitions): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicPartitions(w: Writer, v: TopicPartitions, version: number): void {

@@ -17,6 +17,11 @@ export function defaultConsumerProtocolAssignment(): ConsumerProtocolAssignment 
   }
 }
 
+export function isDefaultConsumerProtocolAssignment(v: ConsumerProtocolAssignment): boolean {
+  return !(v.assignedPartitions != null && v.assignedPartitions.length > 0) &&
+    !(v.userData != null)
+}
+
 export function encodeConsumerProtocolAssignment(w: Writer, v: ConsumerProtocolAssignment, version: number): void {
   const f_assignedPartitions = v.assignedPartitions ?? []
   if (f_assignedPartitions == null) throw new ProtocolError('ConsumerProtocolAssignment: non-nullable field AssignedPartitions was null')
@@ -57,6 +62,11 @@ export function defaultTopicPartition(): TopicPartition {
     topic: "",
     partitions: [],
   }
+}
+
+export function isDefaultTopicPartition(v: TopicPartition): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicPartition(w: Writer, v: TopicPartition, version: number): void {

@@ -23,6 +23,14 @@ export function defaultConsumerProtocolSubscription(): ConsumerProtocolSubscript
   }
 }
 
+export function isDefaultConsumerProtocolSubscription(v: ConsumerProtocolSubscription): boolean {
+  return !(v.topics != null && v.topics.length > 0) &&
+    !(v.userData != null) &&
+    !(v.ownedPartitions != null && v.ownedPartitions.length > 0) &&
+    !(v.generationId !== undefined && v.generationId !== -1) &&
+    !(v.rackId != null)
+}
+
 export function encodeConsumerProtocolSubscription(w: Writer, v: ConsumerProtocolSubscription, version: number): void {
   const f_topics = v.topics ?? []
   if (f_topics == null) throw new ProtocolError('ConsumerProtocolSubscription: non-nullable field Topics was null')
@@ -101,6 +109,11 @@ export function defaultTopicPartition(): TopicPartition {
     topic: "",
     partitions: [],
   }
+}
+
+export function isDefaultTopicPartition(v: TopicPartition): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicPartition(w: Writer, v: TopicPartition, version: number): void {

@@ -20,6 +20,11 @@ export function defaultControlledShutdownRequest(): ControlledShutdownRequest {
   }
 }
 
+export function isDefaultControlledShutdownRequest(v: ControlledShutdownRequest): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n)
+}
+
 export function encodeControlledShutdownRequest(w: Writer, v: ControlledShutdownRequest, version: number): void {
   const f_brokerId = v.brokerId ?? 0
   w.int32(f_brokerId)

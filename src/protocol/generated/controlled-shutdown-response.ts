@@ -20,6 +20,11 @@ export function defaultControlledShutdownResponse(): ControlledShutdownResponse 
   }
 }
 
+export function isDefaultControlledShutdownResponse(v: ControlledShutdownResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.remainingPartitions != null && v.remainingPartitions.length > 0)
+}
+
 export function encodeControlledShutdownResponse(w: Writer, v: ControlledShutdownResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)
@@ -79,6 +84,11 @@ export function defaultRemainingPartition(): RemainingPartition {
     topicName: "",
     partitionIndex: 0,
   }
+}
+
+export function isDefaultRemainingPartition(v: RemainingPartition): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
 }
 
 export function encodeRemainingPartition(w: Writer, v: RemainingPartition, version: number): void {

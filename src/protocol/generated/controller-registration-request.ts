@@ -29,6 +29,14 @@ export function defaultControllerRegistrationRequest(): ControllerRegistrationRe
   }
 }
 
+export function isDefaultControllerRegistrationRequest(v: ControllerRegistrationRequest): boolean {
+  return !(v.controllerId !== undefined && v.controllerId !== 0) &&
+    !(v.incarnationId != null && v.incarnationId !== ZERO_UUID) &&
+    !(v.zkMigrationReady !== undefined && v.zkMigrationReady !== false) &&
+    !(v.listeners != null && v.listeners.length > 0) &&
+    !(v.features != null && v.features.length > 0)
+}
+
 export function encodeControllerRegistrationRequest(w: Writer, v: ControllerRegistrationRequest, version: number): void {
   const f_controllerId = v.controllerId ?? 0
   w.int32(f_controllerId)
@@ -115,6 +123,13 @@ export function defaultListener(): Listener {
   }
 }
 
+export function isDefaultListener(v: Listener): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.securityProtocol !== undefined && v.securityProtocol !== 0)
+}
+
 export function encodeListener(w: Writer, v: Listener, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -169,6 +184,12 @@ export function defaultFeature(): Feature {
     minSupportedVersion: 0,
     maxSupportedVersion: 0,
   }
+}
+
+export function isDefaultFeature(v: Feature): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.minSupportedVersion !== undefined && v.minSupportedVersion !== 0) &&
+    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0)
 }
 
 export function encodeFeature(w: Writer, v: Feature, version: number): void {

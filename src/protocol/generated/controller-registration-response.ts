@@ -23,6 +23,12 @@ export function defaultControllerRegistrationResponse(): ControllerRegistrationR
   }
 }
 
+export function isDefaultControllerRegistrationResponse(v: ControllerRegistrationResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "")
+}
+
 export function encodeControllerRegistrationResponse(w: Writer, v: ControllerRegistrationResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

@@ -17,6 +17,10 @@ export function defaultCreateAclsRequest(): CreateAclsRequest {
   }
 }
 
+export function isDefaultCreateAclsRequest(v: CreateAclsRequest): boolean {
+  return !(v.creations != null && v.creations.length > 0)
+}
+
 export function encodeCreateAclsRequest(w: Writer, v: CreateAclsRequest, version: number): void {
   const f_creations = v.creations ?? []
   if (f_creations == null) throw new ProtocolError('CreateAclsRequest: non-nullable field Creations was null')
@@ -86,6 +90,16 @@ export function defaultAclCreation(): AclCreation {
     operation: 0,
     permissionType: 0,
   }
+}
+
+export function isDefaultAclCreation(v: AclCreation): boolean {
+  return !(v.resourceType !== undefined && v.resourceType !== 0) &&
+    !(v.resourceName !== undefined && v.resourceName !== "") &&
+    !(v.resourcePatternType !== undefined && v.resourcePatternType !== 3) &&
+    !(v.principal !== undefined && v.principal !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.operation !== undefined && v.operation !== 0) &&
+    !(v.permissionType !== undefined && v.permissionType !== 0)
 }
 
 export function encodeAclCreation(w: Writer, v: AclCreation, version: number): void {

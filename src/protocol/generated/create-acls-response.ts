@@ -20,6 +20,11 @@ export function defaultCreateAclsResponse(): CreateAclsResponse {
   }
 }
 
+export function isDefaultCreateAclsResponse(v: CreateAclsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.results != null && v.results.length > 0)
+}
+
 export function encodeCreateAclsResponse(w: Writer, v: CreateAclsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -79,6 +84,11 @@ export function defaultAclCreationResult(): AclCreationResult {
     errorCode: 0,
     errorMessage: "",
   }
+}
+
+export function isDefaultAclCreationResult(v: AclCreationResult): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "")
 }
 
 export function encodeAclCreationResult(w: Writer, v: AclCreationResult, version: number): void {

@@ -26,6 +26,13 @@ export function defaultCreateDelegationTokenRequest(): CreateDelegationTokenRequ
   }
 }
 
+export function isDefaultCreateDelegationTokenRequest(v: CreateDelegationTokenRequest): boolean {
+  return !(v.ownerPrincipalType !== undefined && v.ownerPrincipalType !== "") &&
+    !(v.ownerPrincipalName !== undefined && v.ownerPrincipalName !== "") &&
+    !(v.renewers != null && v.renewers.length > 0) &&
+    !(v.maxLifetimeMs !== undefined && v.maxLifetimeMs !== 0n)
+}
+
 export function encodeCreateDelegationTokenRequest(w: Writer, v: CreateDelegationTokenRequest, version: number): void {
   if (version >= 3) {
     const f_ownerPrincipalType = v.ownerPrincipalType === undefined ? "" : v.ownerPrincipalType
@@ -107,6 +114,11 @@ export function defaultCreatableRenewers(): CreatableRenewers {
     principalType: "",
     principalName: "",
   }
+}
+
+export function isDefaultCreatableRenewers(v: CreatableRenewers): boolean {
+  return !(v.principalType !== undefined && v.principalType !== "") &&
+    !(v.principalName !== undefined && v.principalName !== "")
 }
 
 export function encodeCreatableRenewers(w: Writer, v: CreatableRenewers, version: number): void {

@@ -47,6 +47,20 @@ export function defaultCreateDelegationTokenResponse(): CreateDelegationTokenRes
   }
 }
 
+export function isDefaultCreateDelegationTokenResponse(v: CreateDelegationTokenResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.principalType !== undefined && v.principalType !== "") &&
+    !(v.principalName !== undefined && v.principalName !== "") &&
+    !(v.tokenRequesterPrincipalType !== undefined && v.tokenRequesterPrincipalType !== "") &&
+    !(v.tokenRequesterPrincipalName !== undefined && v.tokenRequesterPrincipalName !== "") &&
+    !(v.issueTimestampMs !== undefined && v.issueTimestampMs !== 0n) &&
+    !(v.expiryTimestampMs !== undefined && v.expiryTimestampMs !== 0n) &&
+    !(v.maxTimestampMs !== undefined && v.maxTimestampMs !== 0n) &&
+    !(v.tokenId !== undefined && v.tokenId !== "") &&
+    !(v.hmac != null && v.hmac.length > 0) &&
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0)
+}
+
 export function encodeCreateDelegationTokenResponse(w: Writer, v: CreateDelegationTokenResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)

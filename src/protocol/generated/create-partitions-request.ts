@@ -23,6 +23,12 @@ export function defaultCreatePartitionsRequest(): CreatePartitionsRequest {
   }
 }
 
+export function isDefaultCreatePartitionsRequest(v: CreatePartitionsRequest): boolean {
+  return !(v.topics != null && v.topics.length > 0) &&
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 0) &&
+    !(v.validateOnly !== undefined && v.validateOnly !== false)
+}
+
 export function encodeCreatePartitionsRequest(w: Writer, v: CreatePartitionsRequest, version: number): void {
   const f_topics = v.topics ?? []
   if (f_topics == null) throw new ProtocolError('CreatePartitionsRequest: non-nullable field Topics was null')
@@ -90,6 +96,12 @@ export function defaultCreatePartitionsTopic(): CreatePartitionsTopic {
     count: 0,
     assignments: [],
   }
+}
+
+export function isDefaultCreatePartitionsTopic(v: CreatePartitionsTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.count !== undefined && v.count !== 0) &&
+    !(v.assignments != null && v.assignments.length > 0)
 }
 
 export function encodeCreatePartitionsTopic(w: Writer, v: CreatePartitionsTopic, version: number): void {
@@ -161,6 +173,10 @@ export function defaultCreatePartitionsAssignment(): CreatePartitionsAssignment 
   return {
     brokerIds: [],
   }
+}
+
+export function isDefaultCreatePartitionsAssignment(v: CreatePartitionsAssignment): boolean {
+  return !(v.brokerIds != null && v.brokerIds.length > 0)
 }
 
 export function encodeCreatePartitionsAssignment(w: Writer, v: CreatePartitionsAssignment, version: number): void {

@@ -20,6 +20,11 @@ export function defaultCreatePartitionsResponse(): CreatePartitionsResponse {
   }
 }
 
+export function isDefaultCreatePartitionsResponse(v: CreatePartitionsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.results != null && v.results.length > 0)
+}
+
 export function encodeCreatePartitionsResponse(w: Writer, v: CreatePartitionsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -82,6 +87,12 @@ export function defaultCreatePartitionsTopicResult(): CreatePartitionsTopicResul
     errorCode: 0,
     errorMessage: null,
   }
+}
+
+export function isDefaultCreatePartitionsTopicResult(v: CreatePartitionsTopicResult): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null)
 }
 
 export function encodeCreatePartitionsTopicResult(w: Writer, v: CreatePartitionsTopicResult, version: number): void {

@@ -23,6 +23,12 @@ export function defaultCreateTopicsRequest(): CreateTopicsRequest {
   }
 }
 
+export function isDefaultCreateTopicsRequest(v: CreateTopicsRequest): boolean {
+  return !(v.topics != null && v.topics.length > 0) &&
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 60000) &&
+    !(v.validateOnly !== undefined && v.validateOnly !== false)
+}
+
 export function encodeCreateTopicsRequest(w: Writer, v: CreateTopicsRequest, version: number): void {
   const f_topics = v.topics ?? []
   if (f_topics == null) throw new ProtocolError('CreateTopicsRequest: non-nullable field Topics was null')
@@ -102,6 +108,14 @@ export function defaultCreatableTopic(): CreatableTopic {
     assignments: [],
     configs: [],
   }
+}
+
+export function isDefaultCreatableTopic(v: CreatableTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.numPartitions !== undefined && v.numPartitions !== 0) &&
+    !(v.replicationFactor !== undefined && v.replicationFactor !== 0) &&
+    !(v.assignments != null && v.assignments.length > 0) &&
+    !(v.configs != null && v.configs.length > 0)
 }
 
 export function encodeCreatableTopic(w: Writer, v: CreatableTopic, version: number): void {
@@ -196,6 +210,11 @@ export function defaultCreatableReplicaAssignment(): CreatableReplicaAssignment 
   }
 }
 
+export function isDefaultCreatableReplicaAssignment(v: CreatableReplicaAssignment): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.brokerIds != null && v.brokerIds.length > 0)
+}
+
 export function encodeCreatableReplicaAssignment(w: Writer, v: CreatableReplicaAssignment, version: number): void {
   const f_partitionIndex = v.partitionIndex ?? 0
   w.int32(f_partitionIndex)
@@ -255,6 +274,11 @@ export function defaultCreatableTopicConfig(): CreatableTopicConfig {
     name: "",
     value: "",
   }
+}
+
+export function isDefaultCreatableTopicConfig(v: CreatableTopicConfig): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.value !== undefined && v.value !== "")
 }
 
 export function encodeCreatableTopicConfig(w: Writer, v: CreatableTopicConfig, version: number): void {

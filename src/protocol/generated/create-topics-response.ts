@@ -20,6 +20,11 @@ export function defaultCreateTopicsResponse(): CreateTopicsResponse {
   }
 }
 
+export function isDefaultCreateTopicsResponse(v: CreateTopicsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeCreateTopicsResponse(w: Writer, v: CreateTopicsResponse, version: number): void {
   if (version >= 2) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -101,6 +106,17 @@ export function defaultCreatableTopicResult(): CreatableTopicResult {
     replicationFactor: -1,
     configs: [],
   }
+}
+
+export function isDefaultCreatableTopicResult(v: CreatableTopicResult): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.topicConfigErrorCode !== undefined && v.topicConfigErrorCode !== 0) &&
+    !(v.numPartitions !== undefined && v.numPartitions !== -1) &&
+    !(v.replicationFactor !== undefined && v.replicationFactor !== -1) &&
+    !(v.configs != null && v.configs.length > 0)
 }
 
 export function encodeCreatableTopicResult(w: Writer, v: CreatableTopicResult, version: number): void {
@@ -253,6 +269,14 @@ export function defaultCreatableTopicConfigs(): CreatableTopicConfigs {
     configSource: -1,
     isSensitive: false,
   }
+}
+
+export function isDefaultCreatableTopicConfigs(v: CreatableTopicConfigs): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.value !== undefined && v.value !== "") &&
+    !(v.readOnly !== undefined && v.readOnly !== false) &&
+    !(v.configSource !== undefined && v.configSource !== -1) &&
+    !(v.isSensitive !== undefined && v.isSensitive !== false)
 }
 
 export function encodeCreatableTopicConfigs(w: Writer, v: CreatableTopicConfigs, version: number): void {

@@ -23,6 +23,12 @@ export function defaultDefaultPrincipalData(): DefaultPrincipalData {
   }
 }
 
+export function isDefaultDefaultPrincipalData(v: DefaultPrincipalData): boolean {
+  return !(v.type !== undefined && v.type !== "") &&
+    !(v.name !== undefined && v.name !== "") &&
+    !(v.tokenAuthenticated !== undefined && v.tokenAuthenticated !== false)
+}
+
 export function encodeDefaultPrincipalData(w: Writer, v: DefaultPrincipalData, version: number): void {
   const f_type = v.type ?? ""
   w.compactString(f_type!)

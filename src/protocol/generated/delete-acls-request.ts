@@ -17,6 +17,10 @@ export function defaultDeleteAclsRequest(): DeleteAclsRequest {
   }
 }
 
+export function isDefaultDeleteAclsRequest(v: DeleteAclsRequest): boolean {
+  return !(v.filters != null && v.filters.length > 0)
+}
+
 export function encodeDeleteAclsRequest(w: Writer, v: DeleteAclsRequest, version: number): void {
   const f_filters = v.filters ?? []
   if (f_filters == null) throw new ProtocolError('DeleteAclsRequest: non-nullable field Filters was null')
@@ -86,6 +90,16 @@ export function defaultDeleteAclsFilter(): DeleteAclsFilter {
     operation: 0,
     permissionType: 0,
   }
+}
+
+export function isDefaultDeleteAclsFilter(v: DeleteAclsFilter): boolean {
+  return !(v.resourceTypeFilter !== undefined && v.resourceTypeFilter !== 0) &&
+    !(v.resourceNameFilter !== undefined && v.resourceNameFilter !== "") &&
+    !(v.patternTypeFilter !== undefined && v.patternTypeFilter !== 3) &&
+    !(v.principalFilter !== undefined && v.principalFilter !== "") &&
+    !(v.hostFilter !== undefined && v.hostFilter !== "") &&
+    !(v.operation !== undefined && v.operation !== 0) &&
+    !(v.permissionType !== undefined && v.permissionType !== 0)
 }
 
 export function encodeDeleteAclsFilter(w: Writer, v: DeleteAclsFilter, version: number): void {

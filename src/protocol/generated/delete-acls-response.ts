@@ -20,6 +20,11 @@ export function defaultDeleteAclsResponse(): DeleteAclsResponse {
   }
 }
 
+export function isDefaultDeleteAclsResponse(v: DeleteAclsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.filterResults != null && v.filterResults.length > 0)
+}
+
 export function encodeDeleteAclsResponse(w: Writer, v: DeleteAclsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -82,6 +87,12 @@ export function defaultDeleteAclsFilterResult(): DeleteAclsFilterResult {
     errorMessage: "",
     matchingAcls: [],
   }
+}
+
+export function isDefaultDeleteAclsFilterResult(v: DeleteAclsFilterResult): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.matchingAcls != null && v.matchingAcls.length > 0)
 }
 
 export function encodeDeleteAclsFilterResult(w: Writer, v: DeleteAclsFilterResult, version: number): void {
@@ -173,6 +184,18 @@ export function defaultDeleteAclsMatchingAcl(): DeleteAclsMatchingAcl {
     operation: 0,
     permissionType: 0,
   }
+}
+
+export function isDefaultDeleteAclsMatchingAcl(v: DeleteAclsMatchingAcl): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.resourceType !== undefined && v.resourceType !== 0) &&
+    !(v.resourceName !== undefined && v.resourceName !== "") &&
+    !(v.patternType !== undefined && v.patternType !== 3) &&
+    !(v.principal !== undefined && v.principal !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.operation !== undefined && v.operation !== 0) &&
+    !(v.permissionType !== undefined && v.permissionType !== 0)
 }
 
 export function encodeDeleteAclsMatchingAcl(w: Writer, v: DeleteAclsMatchingAcl, version: number): void {

@@ -17,6 +17,10 @@ export function defaultDeleteGroupsRequest(): DeleteGroupsRequest {
   }
 }
 
+export function isDefaultDeleteGroupsRequest(v: DeleteGroupsRequest): boolean {
+  return !(v.groupsNames != null && v.groupsNames.length > 0)
+}
+
 export function encodeDeleteGroupsRequest(w: Writer, v: DeleteGroupsRequest, version: number): void {
   const f_groupsNames = v.groupsNames ?? []
   if (f_groupsNames == null) throw new ProtocolError('DeleteGroupsRequest: non-nullable field GroupsNames was null')

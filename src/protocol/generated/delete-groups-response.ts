@@ -20,6 +20,11 @@ export function defaultDeleteGroupsResponse(): DeleteGroupsResponse {
   }
 }
 
+export function isDefaultDeleteGroupsResponse(v: DeleteGroupsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.results != null && v.results.length > 0)
+}
+
 export function encodeDeleteGroupsResponse(w: Writer, v: DeleteGroupsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -79,6 +84,11 @@ export function defaultDeletableGroupResult(): DeletableGroupResult {
     groupId: "",
     errorCode: 0,
   }
+}
+
+export function isDefaultDeletableGroupResult(v: DeletableGroupResult): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeDeletableGroupResult(w: Writer, v: DeletableGroupResult, version: number): void {

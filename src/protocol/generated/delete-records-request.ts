@@ -20,6 +20,11 @@ export function defaultDeleteRecordsRequest(): DeleteRecordsRequest {
   }
 }
 
+export function isDefaultDeleteRecordsRequest(v: DeleteRecordsRequest): boolean {
+  return !(v.topics != null && v.topics.length > 0) &&
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 0)
+}
+
 export function encodeDeleteRecordsRequest(w: Writer, v: DeleteRecordsRequest, version: number): void {
   const f_topics = v.topics ?? []
   if (f_topics == null) throw new ProtocolError('DeleteRecordsRequest: non-nullable field Topics was null')
@@ -79,6 +84,11 @@ export function defaultDeleteRecordsTopic(): DeleteRecordsTopic {
     name: "",
     partitions: [],
   }
+}
+
+export function isDefaultDeleteRecordsTopic(v: DeleteRecordsTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeDeleteRecordsTopic(w: Writer, v: DeleteRecordsTopic, version: number): void {
@@ -144,6 +154,11 @@ export function defaultDeleteRecordsPartition(): DeleteRecordsPartition {
     partitionIndex: 0,
     offset: 0n,
   }
+}
+
+export function isDefaultDeleteRecordsPartition(v: DeleteRecordsPartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.offset !== undefined && v.offset !== 0n)
 }
 
 export function encodeDeleteRecordsPartition(w: Writer, v: DeleteRecordsPartition, version: number): void {

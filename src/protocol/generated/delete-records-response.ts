@@ -20,6 +20,11 @@ export function defaultDeleteRecordsResponse(): DeleteRecordsResponse {
   }
 }
 
+export function isDefaultDeleteRecordsResponse(v: DeleteRecordsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeDeleteRecordsResponse(w: Writer, v: DeleteRecordsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -79,6 +84,11 @@ export function defaultDeleteRecordsTopicResult(): DeleteRecordsTopicResult {
     name: "",
     partitions: [],
   }
+}
+
+export function isDefaultDeleteRecordsTopicResult(v: DeleteRecordsTopicResult): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeDeleteRecordsTopicResult(w: Writer, v: DeleteRecordsTopicResult, version: number): void {
@@ -147,6 +157,12 @@ export function defaultDeleteRecordsPartitionResult(): DeleteRecordsPartitionRes
     lowWatermark: 0n,
     errorCode: 0,
   }
+}
+
+export function isDefaultDeleteRecordsPartitionResult(v: DeleteRecordsPartitionResult): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.lowWatermark !== undefined && v.lowWatermark !== 0n) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeDeleteRecordsPartitionResult(w: Writer, v: DeleteRecordsPartitionResult, version: number): void {

@@ -20,6 +20,11 @@ export function defaultDeleteShareGroupStateRequest(): DeleteShareGroupStateRequ
   }
 }
 
+export function isDefaultDeleteShareGroupStateRequest(v: DeleteShareGroupStateRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeDeleteShareGroupStateRequest(w: Writer, v: DeleteShareGroupStateRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   w.compactString(f_groupId!)
@@ -74,6 +79,11 @@ export function defaultDeleteStateData(): DeleteStateData {
   }
 }
 
+export function isDefaultDeleteStateData(v: DeleteStateData): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeDeleteStateData(w: Writer, v: DeleteStateData, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -123,6 +133,10 @@ export function defaultPartitionData(): PartitionData {
   return {
     partition: 0,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partition !== undefined && v.partition !== 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

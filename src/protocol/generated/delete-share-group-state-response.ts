@@ -17,6 +17,10 @@ export function defaultDeleteShareGroupStateResponse(): DeleteShareGroupStateRes
   }
 }
 
+export function isDefaultDeleteShareGroupStateResponse(v: DeleteShareGroupStateResponse): boolean {
+  return !(v.results != null && v.results.length > 0)
+}
+
 export function encodeDeleteShareGroupStateResponse(w: Writer, v: DeleteShareGroupStateResponse, version: number): void {
   const f_results = v.results ?? []
   if (f_results == null) throw new ProtocolError('DeleteShareGroupStateResponse: non-nullable field Results was null')
@@ -64,6 +68,11 @@ export function defaultDeleteStateResult(): DeleteStateResult {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultDeleteStateResult(v: DeleteStateResult): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeDeleteStateResult(w: Writer, v: DeleteStateResult, version: number): void {
@@ -121,6 +130,12 @@ export function defaultPartitionResult(): PartitionResult {
     errorCode: 0,
     errorMessage: null,
   }
+}
+
+export function isDefaultPartitionResult(v: PartitionResult): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null)
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {

@@ -23,6 +23,12 @@ export function defaultDeleteTopicsRequest(): DeleteTopicsRequest {
   }
 }
 
+export function isDefaultDeleteTopicsRequest(v: DeleteTopicsRequest): boolean {
+  return !(v.topics != null && v.topics.length > 0) &&
+    !(v.topicNames != null && v.topicNames.length > 0) &&
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 0)
+}
+
 export function encodeDeleteTopicsRequest(w: Writer, v: DeleteTopicsRequest, version: number): void {
   if (version >= 6) {
     const f_topics = v.topics ?? []
@@ -112,6 +118,11 @@ export function defaultDeleteTopicState(): DeleteTopicState {
     name: null,
     topicId: ZERO_UUID,
   }
+}
+
+export function isDefaultDeleteTopicState(v: DeleteTopicState): boolean {
+  return !(v.name != null) &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID)
 }
 
 export function encodeDeleteTopicState(w: Writer, v: DeleteTopicState, version: number): void {

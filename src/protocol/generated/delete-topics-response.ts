@@ -20,6 +20,11 @@ export function defaultDeleteTopicsResponse(): DeleteTopicsResponse {
   }
 }
 
+export function isDefaultDeleteTopicsResponse(v: DeleteTopicsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.responses != null && v.responses.length > 0)
+}
+
 export function encodeDeleteTopicsResponse(w: Writer, v: DeleteTopicsResponse, version: number): void {
   if (version >= 1) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -89,6 +94,13 @@ export function defaultDeletableTopicResult(): DeletableTopicResult {
     errorCode: 0,
     errorMessage: null,
   }
+}
+
+export function isDefaultDeletableTopicResult(v: DeletableTopicResult): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null)
 }
 
 export function encodeDeletableTopicResult(w: Writer, v: DeletableTopicResult, version: number): void {

@@ -35,6 +35,16 @@ export function defaultDescribeAclsRequest(): DescribeAclsRequest {
   }
 }
 
+export function isDefaultDescribeAclsRequest(v: DescribeAclsRequest): boolean {
+  return !(v.resourceTypeFilter !== undefined && v.resourceTypeFilter !== 0) &&
+    !(v.resourceNameFilter !== undefined && v.resourceNameFilter !== "") &&
+    !(v.patternTypeFilter !== undefined && v.patternTypeFilter !== 3) &&
+    !(v.principalFilter !== undefined && v.principalFilter !== "") &&
+    !(v.hostFilter !== undefined && v.hostFilter !== "") &&
+    !(v.operation !== undefined && v.operation !== 0) &&
+    !(v.permissionType !== undefined && v.permissionType !== 0)
+}
+
 export function encodeDescribeAclsRequest(w: Writer, v: DescribeAclsRequest, version: number): void {
   const f_resourceTypeFilter = v.resourceTypeFilter ?? 0
   w.int8(f_resourceTypeFilter)

@@ -26,6 +26,13 @@ export function defaultDescribeAclsResponse(): DescribeAclsResponse {
   }
 }
 
+export function isDefaultDescribeAclsResponse(v: DescribeAclsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.resources != null && v.resources.length > 0)
+}
+
 export function encodeDescribeAclsResponse(w: Writer, v: DescribeAclsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -105,6 +112,13 @@ export function defaultDescribeAclsResource(): DescribeAclsResource {
     patternType: 3,
     acls: [],
   }
+}
+
+export function isDefaultDescribeAclsResource(v: DescribeAclsResource): boolean {
+  return !(v.resourceType !== undefined && v.resourceType !== 0) &&
+    !(v.resourceName !== undefined && v.resourceName !== "") &&
+    !(v.patternType !== undefined && v.patternType !== 3) &&
+    !(v.acls != null && v.acls.length > 0)
 }
 
 export function encodeDescribeAclsResource(w: Writer, v: DescribeAclsResource, version: number): void {
@@ -192,6 +206,13 @@ export function defaultAclDescription(): AclDescription {
     operation: 0,
     permissionType: 0,
   }
+}
+
+export function isDefaultAclDescription(v: AclDescription): boolean {
+  return !(v.principal !== undefined && v.principal !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.operation !== undefined && v.operation !== 0) &&
+    !(v.permissionType !== undefined && v.permissionType !== 0)
 }
 
 export function encodeAclDescription(w: Writer, v: AclDescription, version: number): void {

@@ -20,6 +20,11 @@ export function defaultDescribeClientQuotasRequest(): DescribeClientQuotasReques
   }
 }
 
+export function isDefaultDescribeClientQuotasRequest(v: DescribeClientQuotasRequest): boolean {
+  return !(v.components != null && v.components.length > 0) &&
+    !(v.strict !== undefined && v.strict !== false)
+}
+
 export function encodeDescribeClientQuotasRequest(w: Writer, v: DescribeClientQuotasRequest, version: number): void {
   const f_components = v.components ?? []
   if (f_components == null) throw new ProtocolError('DescribeClientQuotasRequest: non-nullable field Components was null')
@@ -82,6 +87,12 @@ export function defaultComponentData(): ComponentData {
     matchType: 0,
     match: "",
   }
+}
+
+export function isDefaultComponentData(v: ComponentData): boolean {
+  return !(v.entityType !== undefined && v.entityType !== "") &&
+    !(v.matchType !== undefined && v.matchType !== 0) &&
+    !(v.match !== undefined && v.match !== "")
 }
 
 export function encodeComponentData(w: Writer, v: ComponentData, version: number): void {

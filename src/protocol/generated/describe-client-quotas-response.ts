@@ -26,6 +26,13 @@ export function defaultDescribeClientQuotasResponse(): DescribeClientQuotasRespo
   }
 }
 
+export function isDefaultDescribeClientQuotasResponse(v: DescribeClientQuotasResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.entries != null && v.entries.length > 0)
+}
+
 export function encodeDescribeClientQuotasResponse(w: Writer, v: DescribeClientQuotasResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -105,6 +112,11 @@ export function defaultEntryData(): EntryData {
   }
 }
 
+export function isDefaultEntryData(v: EntryData): boolean {
+  return !(v.entity != null && v.entity.length > 0) &&
+    !(v.values != null && v.values.length > 0)
+}
+
 export function encodeEntryData(w: Writer, v: EntryData, version: number): void {
   const f_entity = v.entity ?? []
   if (f_entity == null) throw new ProtocolError('DescribeClientQuotasResponse: non-nullable field Entity was null')
@@ -178,6 +190,11 @@ export function defaultEntityData(): EntityData {
   }
 }
 
+export function isDefaultEntityData(v: EntityData): boolean {
+  return !(v.entityType !== undefined && v.entityType !== "") &&
+    !(v.entityName !== undefined && v.entityName !== "")
+}
+
 export function encodeEntityData(w: Writer, v: EntityData, version: number): void {
   const f_entityType = v.entityType ?? ""
   if (version >= 1) {
@@ -233,6 +250,11 @@ export function defaultValueData(): ValueData {
     key: "",
     value: 0,
   }
+}
+
+export function isDefaultValueData(v: ValueData): boolean {
+  return !(v.key !== undefined && v.key !== "") &&
+    !(v.value !== undefined && v.value !== 0)
 }
 
 export function encodeValueData(w: Writer, v: ValueData, version: number): void {

@@ -20,6 +20,11 @@ export function defaultDescribeClusterRequest(): DescribeClusterRequest {
   }
 }
 
+export function isDefaultDescribeClusterRequest(v: DescribeClusterRequest): boolean {
+  return !(v.includeClusterAuthorizedOperations !== undefined && v.includeClusterAuthorizedOperations !== false) &&
+    !(v.endpointType !== undefined && v.endpointType !== 1)
+}
+
 export function encodeDescribeClusterRequest(w: Writer, v: DescribeClusterRequest, version: number): void {
   const f_includeClusterAuthorizedOperations = v.includeClusterAuthorizedOperations ?? false
   w.bool(f_includeClusterAuthorizedOperations)

@@ -38,6 +38,17 @@ export function defaultDescribeClusterResponse(): DescribeClusterResponse {
   }
 }
 
+export function isDefaultDescribeClusterResponse(v: DescribeClusterResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.endpointType !== undefined && v.endpointType !== 1) &&
+    !(v.clusterId !== undefined && v.clusterId !== "") &&
+    !(v.controllerId !== undefined && v.controllerId !== -1) &&
+    !(v.brokers != null && v.brokers.length > 0) &&
+    !(v.clusterAuthorizedOperations !== undefined && v.clusterAuthorizedOperations !== -2147483648)
+}
+
 export function encodeDescribeClusterResponse(w: Writer, v: DescribeClusterResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -132,6 +143,13 @@ export function defaultDescribeClusterBroker(): DescribeClusterBroker {
     port: 0,
     rack: null,
   }
+}
+
+export function isDefaultDescribeClusterBroker(v: DescribeClusterBroker): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.rack != null)
 }
 
 export function encodeDescribeClusterBroker(w: Writer, v: DescribeClusterBroker, version: number): void {

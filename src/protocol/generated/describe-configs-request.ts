@@ -23,6 +23,12 @@ export function defaultDescribeConfigsRequest(): DescribeConfigsRequest {
   }
 }
 
+export function isDefaultDescribeConfigsRequest(v: DescribeConfigsRequest): boolean {
+  return !(v.resources != null && v.resources.length > 0) &&
+    !(v.includeSynonyms !== undefined && v.includeSynonyms !== false) &&
+    !(v.includeDocumentation !== undefined && v.includeDocumentation !== false)
+}
+
 export function encodeDescribeConfigsRequest(w: Writer, v: DescribeConfigsRequest, version: number): void {
   const f_resources = v.resources ?? []
   if (f_resources == null) throw new ProtocolError('DescribeConfigsRequest: non-nullable field Resources was null')
@@ -102,6 +108,12 @@ export function defaultDescribeConfigsResource(): DescribeConfigsResource {
     resourceName: "",
     configurationKeys: [],
   }
+}
+
+export function isDefaultDescribeConfigsResource(v: DescribeConfigsResource): boolean {
+  return !(v.resourceType !== undefined && v.resourceType !== 0) &&
+    !(v.resourceName !== undefined && v.resourceName !== "") &&
+    !(v.configurationKeys != null && v.configurationKeys.length > 0)
 }
 
 export function encodeDescribeConfigsResource(w: Writer, v: DescribeConfigsResource, version: number): void {

@@ -20,6 +20,11 @@ export function defaultDescribeConfigsResponse(): DescribeConfigsResponse {
   }
 }
 
+export function isDefaultDescribeConfigsResponse(v: DescribeConfigsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.results != null && v.results.length > 0)
+}
+
 export function encodeDescribeConfigsResponse(w: Writer, v: DescribeConfigsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -88,6 +93,14 @@ export function defaultDescribeConfigsResult(): DescribeConfigsResult {
     resourceName: "",
     configs: [],
   }
+}
+
+export function isDefaultDescribeConfigsResult(v: DescribeConfigsResult): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.resourceType !== undefined && v.resourceType !== 0) &&
+    !(v.resourceName !== undefined && v.resourceName !== "") &&
+    !(v.configs != null && v.configs.length > 0)
 }
 
 export function encodeDescribeConfigsResult(w: Writer, v: DescribeConfigsResult, version: number): void {
@@ -193,6 +206,18 @@ export function defaultDescribeConfigsResourceResult(): DescribeConfigsResourceR
     configType: 0,
     documentation: "",
   }
+}
+
+export function isDefaultDescribeConfigsResourceResult(v: DescribeConfigsResourceResult): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.value !== undefined && v.value !== "") &&
+    !(v.readOnly !== undefined && v.readOnly !== false) &&
+    !(v.isDefault !== undefined && v.isDefault !== false) &&
+    !(v.configSource !== undefined && v.configSource !== -1) &&
+    !(v.isSensitive !== undefined && v.isSensitive !== false) &&
+    !(v.synonyms != null && v.synonyms.length > 0) &&
+    !(v.configType !== undefined && v.configType !== 0) &&
+    !(v.documentation !== undefined && v.documentation !== "")
 }
 
 export function encodeDescribeConfigsResourceResult(w: Writer, v: DescribeConfigsResourceResult, version: number): void {
@@ -326,6 +351,12 @@ export function defaultDescribeConfigsSynonym(): DescribeConfigsSynonym {
     value: "",
     source: 0,
   }
+}
+
+export function isDefaultDescribeConfigsSynonym(v: DescribeConfigsSynonym): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.value !== undefined && v.value !== "") &&
+    !(v.source !== undefined && v.source !== 0)
 }
 
 export function encodeDescribeConfigsSynonym(w: Writer, v: DescribeConfigsSynonym, version: number): void {

@@ -17,6 +17,10 @@ export function defaultDescribeDelegationTokenRequest(): DescribeDelegationToken
   }
 }
 
+export function isDefaultDescribeDelegationTokenRequest(v: DescribeDelegationTokenRequest): boolean {
+  return !(v.owners != null && v.owners.length > 0)
+}
+
 export function encodeDescribeDelegationTokenRequest(w: Writer, v: DescribeDelegationTokenRequest, version: number): void {
   const f_owners = v.owners === undefined ? [] : v.owners
   if (f_owners == null) {
@@ -75,6 +79,11 @@ export function defaultDescribeDelegationTokenOwner(): DescribeDelegationTokenOw
     principalType: "",
     principalName: "",
   }
+}
+
+export function isDefaultDescribeDelegationTokenOwner(v: DescribeDelegationTokenOwner): boolean {
+  return !(v.principalType !== undefined && v.principalType !== "") &&
+    !(v.principalName !== undefined && v.principalName !== "")
 }
 
 export function encodeDescribeDelegationTokenOwner(w: Writer, v: DescribeDelegationTokenOwner, version: number): void {

@@ -23,6 +23,12 @@ export function defaultDescribeDelegationTokenResponse(): DescribeDelegationToke
   }
 }
 
+export function isDefaultDescribeDelegationTokenResponse(v: DescribeDelegationTokenResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.tokens != null && v.tokens.length > 0) &&
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0)
+}
+
 export function encodeDescribeDelegationTokenResponse(w: Writer, v: DescribeDelegationTokenResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)
@@ -111,6 +117,19 @@ export function defaultDescribedDelegationToken(): DescribedDelegationToken {
     hmac: EMPTY_BYTES,
     renewers: [],
   }
+}
+
+export function isDefaultDescribedDelegationToken(v: DescribedDelegationToken): boolean {
+  return !(v.principalType !== undefined && v.principalType !== "") &&
+    !(v.principalName !== undefined && v.principalName !== "") &&
+    !(v.tokenRequesterPrincipalType !== undefined && v.tokenRequesterPrincipalType !== "") &&
+    !(v.tokenRequesterPrincipalName !== undefined && v.tokenRequesterPrincipalName !== "") &&
+    !(v.issueTimestamp !== undefined && v.issueTimestamp !== 0n) &&
+    !(v.expiryTimestamp !== undefined && v.expiryTimestamp !== 0n) &&
+    !(v.maxTimestamp !== undefined && v.maxTimestamp !== 0n) &&
+    !(v.tokenId !== undefined && v.tokenId !== "") &&
+    !(v.hmac != null && v.hmac.length > 0) &&
+    !(v.renewers != null && v.renewers.length > 0)
 }
 
 export function encodeDescribedDelegationToken(w: Writer, v: DescribedDelegationToken, version: number): void {
@@ -240,6 +259,11 @@ export function defaultDescribedDelegationTokenRenewer(): DescribedDelegationTok
     principalType: "",
     principalName: "",
   }
+}
+
+export function isDefaultDescribedDelegationTokenRenewer(v: DescribedDelegationTokenRenewer): boolean {
+  return !(v.principalType !== undefined && v.principalType !== "") &&
+    !(v.principalName !== undefined && v.principalName !== "")
 }
 
 export function encodeDescribedDelegationTokenRenewer(w: Writer, v: DescribedDelegationTokenRenewer, version: number): void {

@@ -20,6 +20,11 @@ export function defaultDescribeGroupsRequest(): DescribeGroupsRequest {
   }
 }
 
+export function isDefaultDescribeGroupsRequest(v: DescribeGroupsRequest): boolean {
+  return !(v.groups != null && v.groups.length > 0) &&
+    !(v.includeAuthorizedOperations !== undefined && v.includeAuthorizedOperations !== false)
+}
+
 export function encodeDescribeGroupsRequest(w: Writer, v: DescribeGroupsRequest, version: number): void {
   const f_groups = v.groups ?? []
   if (f_groups == null) throw new ProtocolError('DescribeGroupsRequest: non-nullable field Groups was null')

@@ -20,6 +20,11 @@ export function defaultDescribeGroupsResponse(): DescribeGroupsResponse {
   }
 }
 
+export function isDefaultDescribeGroupsResponse(v: DescribeGroupsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.groups != null && v.groups.length > 0)
+}
+
 export function encodeDescribeGroupsResponse(w: Writer, v: DescribeGroupsResponse, version: number): void {
   if (version >= 1) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -98,6 +103,16 @@ export function defaultDescribedGroup(): DescribedGroup {
     members: [],
     authorizedOperations: -2147483648,
   }
+}
+
+export function isDefaultDescribedGroup(v: DescribedGroup): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.groupState !== undefined && v.groupState !== "") &&
+    !(v.protocolType !== undefined && v.protocolType !== "") &&
+    !(v.protocolData !== undefined && v.protocolData !== "") &&
+    !(v.members != null && v.members.length > 0) &&
+    !(v.authorizedOperations !== undefined && v.authorizedOperations !== -2147483648)
 }
 
 export function encodeDescribedGroup(w: Writer, v: DescribedGroup, version: number): void {
@@ -218,6 +233,15 @@ export function defaultDescribedGroupMember(): DescribedGroupMember {
     memberMetadata: EMPTY_BYTES,
     memberAssignment: EMPTY_BYTES,
   }
+}
+
+export function isDefaultDescribedGroupMember(v: DescribedGroupMember): boolean {
+  return !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.groupInstanceId != null) &&
+    !(v.clientId !== undefined && v.clientId !== "") &&
+    !(v.clientHost !== undefined && v.clientHost !== "") &&
+    !(v.memberMetadata != null && v.memberMetadata.length > 0) &&
+    !(v.memberAssignment != null && v.memberAssignment.length > 0)
 }
 
 export function encodeDescribedGroupMember(w: Writer, v: DescribedGroupMember, version: number): void {

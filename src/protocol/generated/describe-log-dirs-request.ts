@@ -17,6 +17,10 @@ export function defaultDescribeLogDirsRequest(): DescribeLogDirsRequest {
   }
 }
 
+export function isDefaultDescribeLogDirsRequest(v: DescribeLogDirsRequest): boolean {
+  return !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeDescribeLogDirsRequest(w: Writer, v: DescribeLogDirsRequest, version: number): void {
   const f_topics = v.topics === undefined ? [] : v.topics
   if (f_topics == null) {
@@ -75,6 +79,11 @@ export function defaultDescribableLogDirTopic(): DescribableLogDirTopic {
     topic: "",
     partitions: [],
   }
+}
+
+export function isDefaultDescribableLogDirTopic(v: DescribableLogDirTopic): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeDescribableLogDirTopic(w: Writer, v: DescribableLogDirTopic, version: number): void {

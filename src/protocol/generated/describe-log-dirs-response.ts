@@ -23,6 +23,12 @@ export function defaultDescribeLogDirsResponse(): DescribeLogDirsResponse {
   }
 }
 
+export function isDefaultDescribeLogDirsResponse(v: DescribeLogDirsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.results != null && v.results.length > 0)
+}
+
 export function encodeDescribeLogDirsResponse(w: Writer, v: DescribeLogDirsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -100,6 +106,14 @@ export function defaultDescribeLogDirsResult(): DescribeLogDirsResult {
     totalBytes: -1n,
     usableBytes: -1n,
   }
+}
+
+export function isDefaultDescribeLogDirsResult(v: DescribeLogDirsResult): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.logDir !== undefined && v.logDir !== "") &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.totalBytes !== undefined && v.totalBytes !== -1n) &&
+    !(v.usableBytes !== undefined && v.usableBytes !== -1n)
 }
 
 export function encodeDescribeLogDirsResult(w: Writer, v: DescribeLogDirsResult, version: number): void {
@@ -189,6 +203,11 @@ export function defaultDescribeLogDirsTopic(): DescribeLogDirsTopic {
   }
 }
 
+export function isDefaultDescribeLogDirsTopic(v: DescribeLogDirsTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeDescribeLogDirsTopic(w: Writer, v: DescribeLogDirsTopic, version: number): void {
   const f_name = v.name ?? ""
   if (version >= 2) {
@@ -258,6 +277,13 @@ export function defaultDescribeLogDirsPartition(): DescribeLogDirsPartition {
     offsetLag: 0n,
     isFutureKey: false,
   }
+}
+
+export function isDefaultDescribeLogDirsPartition(v: DescribeLogDirsPartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.partitionSize !== undefined && v.partitionSize !== 0n) &&
+    !(v.offsetLag !== undefined && v.offsetLag !== 0n) &&
+    !(v.isFutureKey !== undefined && v.isFutureKey !== false)
 }
 
 export function encodeDescribeLogDirsPartition(w: Writer, v: DescribeLogDirsPartition, version: number): void {

@@ -16,6 +16,10 @@ export function defaultDescribeProducersRequest(): DescribeProducersRequest {
   }
 }
 
+export function isDefaultDescribeProducersRequest(v: DescribeProducersRequest): boolean {
+  return !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeDescribeProducersRequest(w: Writer, v: DescribeProducersRequest, version: number): void {
   const f_topics = v.topics ?? []
   if (f_topics == null) throw new ProtocolError('DescribeProducersRequest: non-nullable field Topics was null')
@@ -63,6 +67,11 @@ export function defaultTopicRequest(): TopicRequest {
     name: "",
     partitionIndexes: [],
   }
+}
+
+export function isDefaultTopicRequest(v: TopicRequest): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
 }
 
 export function encodeTopicRequest(w: Writer, v: TopicRequest, version: number): void {

@@ -20,6 +20,11 @@ export function defaultDescribeProducersResponse(): DescribeProducersResponse {
   }
 }
 
+export function isDefaultDescribeProducersResponse(v: DescribeProducersResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeDescribeProducersResponse(w: Writer, v: DescribeProducersResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -72,6 +77,11 @@ export function defaultTopicResponse(): TopicResponse {
     name: "",
     partitions: [],
   }
+}
+
+export function isDefaultTopicResponse(v: TopicResponse): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicResponse(w: Writer, v: TopicResponse, version: number): void {
@@ -131,6 +141,13 @@ export function defaultPartitionResponse(): PartitionResponse {
     errorMessage: null,
     activeProducers: [],
   }
+}
+
+export function isDefaultPartitionResponse(v: PartitionResponse): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.activeProducers != null && v.activeProducers.length > 0)
 }
 
 export function encodePartitionResponse(w: Writer, v: PartitionResponse, version: number): void {
@@ -201,6 +218,15 @@ export function defaultProducerState(): ProducerState {
     coordinatorEpoch: 0,
     currentTxnStartOffset: -1n,
   }
+}
+
+export function isDefaultProducerState(v: ProducerState): boolean {
+  return !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
+    !(v.lastSequence !== undefined && v.lastSequence !== -1) &&
+    !(v.lastTimestamp !== undefined && v.lastTimestamp !== -1n) &&
+    !(v.coordinatorEpoch !== undefined && v.coordinatorEpoch !== 0) &&
+    !(v.currentTxnStartOffset !== undefined && v.currentTxnStartOffset !== -1n)
 }
 
 export function encodeProducerState(w: Writer, v: ProducerState, version: number): void {

@@ -16,6 +16,10 @@ export function defaultDescribeQuorumRequest(): DescribeQuorumRequest {
   }
 }
 
+export function isDefaultDescribeQuorumRequest(v: DescribeQuorumRequest): boolean {
+  return !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeDescribeQuorumRequest(w: Writer, v: DescribeQuorumRequest, version: number): void {
   const f_topics = v.topics ?? []
   if (f_topics == null) throw new ProtocolError('DescribeQuorumRequest: non-nullable field Topics was null')
@@ -62,6 +66,11 @@ export function defaultTopicData(): TopicData {
     topicName: "",
     partitions: [],
   }
+}
+
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -113,6 +122,10 @@ export function defaultPartitionData(): PartitionData {
   return {
     partitionIndex: 0,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

@@ -24,6 +24,13 @@ export function defaultDescribeQuorumResponse(): DescribeQuorumResponse {
   }
 }
 
+export function isDefaultDescribeQuorumResponse(v: DescribeQuorumResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.nodes != null && v.nodes.length > 0)
+}
+
 export function encodeDescribeQuorumResponse(w: Writer, v: DescribeQuorumResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)
@@ -116,6 +123,14 @@ export function defaultReplicaState(): ReplicaState {
   }
 }
 
+export function isDefaultReplicaState(v: ReplicaState): boolean {
+  return !(v.replicaId !== undefined && v.replicaId !== 0) &&
+    !(v.replicaDirectoryId != null && v.replicaDirectoryId !== ZERO_UUID) &&
+    !(v.logEndOffset !== undefined && v.logEndOffset !== 0n) &&
+    !(v.lastFetchTimestamp !== undefined && v.lastFetchTimestamp !== -1n) &&
+    !(v.lastCaughtUpTimestamp !== undefined && v.lastCaughtUpTimestamp !== -1n)
+}
+
 export function encodeReplicaState(w: Writer, v: ReplicaState, version: number): void {
   const f_replicaId = v.replicaId ?? 0
   w.int32(f_replicaId)
@@ -187,6 +202,11 @@ export function defaultTopicData(): TopicData {
   }
 }
 
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
   const f_topicName = v.topicName ?? ""
   w.compactString(f_topicName!)
@@ -253,6 +273,17 @@ export function defaultPartitionData(): PartitionData {
     currentVoters: [],
     observers: [],
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    !(v.highWatermark !== undefined && v.highWatermark !== 0n) &&
+    !(v.currentVoters != null && v.currentVoters.length > 0) &&
+    !(v.observers != null && v.observers.length > 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -354,6 +385,11 @@ export function defaultNode(): Node {
   }
 }
 
+export function isDefaultNode(v: Node): boolean {
+  return !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.listeners != null && v.listeners.length > 0)
+}
+
 export function encodeNode(w: Writer, v: Node, version: number): void {
   if (version >= 2) {
     const f_nodeId = v.nodeId ?? 0
@@ -421,6 +457,12 @@ export function defaultListener(): Listener {
     host: "",
     port: 0,
   }
+}
+
+export function isDefaultListener(v: Listener): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0)
 }
 
 export function encodeListener(w: Writer, v: Listener, version: number): void {

@@ -23,6 +23,12 @@ export function defaultDescribeTopicPartitionsRequest(): DescribeTopicPartitions
   }
 }
 
+export function isDefaultDescribeTopicPartitionsRequest(v: DescribeTopicPartitionsRequest): boolean {
+  return !(v.topics != null && v.topics.length > 0) &&
+    !(v.responsePartitionLimit !== undefined && v.responsePartitionLimit !== 2000) &&
+    !(v.cursor != null)
+}
+
 export function encodeDescribeTopicPartitionsRequest(w: Writer, v: DescribeTopicPartitionsRequest, version: number): void {
   const f_topics = v.topics ?? []
   if (f_topics == null) throw new ProtocolError('DescribeTopicPartitionsRequest: non-nullable field Topics was null')
@@ -88,6 +94,10 @@ export function defaultTopicRequest(): TopicRequest {
   }
 }
 
+export function isDefaultTopicRequest(v: TopicRequest): boolean {
+  return !(v.name !== undefined && v.name !== "")
+}
+
 export function encodeTopicRequest(w: Writer, v: TopicRequest, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -124,6 +134,11 @@ export function defaultCursor(): Cursor {
     topicName: "",
     partitionIndex: 0,
   }
+}
+
+export function isDefaultCursor(v: Cursor): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
 }
 
 export function encodeCursor(w: Writer, v: Cursor, version: number): void {

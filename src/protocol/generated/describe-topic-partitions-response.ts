@@ -23,6 +23,12 @@ export function defaultDescribeTopicPartitionsResponse(): DescribeTopicPartition
   }
 }
 
+export function isDefaultDescribeTopicPartitionsResponse(v: DescribeTopicPartitionsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.nextCursor != null)
+}
+
 export function encodeDescribeTopicPartitionsResponse(w: Writer, v: DescribeTopicPartitionsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -101,6 +107,15 @@ export function defaultDescribeTopicPartitionsResponseTopic(): DescribeTopicPart
     partitions: [],
     topicAuthorizedOperations: -2147483648,
   }
+}
+
+export function isDefaultDescribeTopicPartitionsResponseTopic(v: DescribeTopicPartitionsResponseTopic): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.name !== undefined && v.name !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.isInternal !== undefined && v.isInternal !== false) &&
+    !(v.partitions != null && v.partitions.length > 0) &&
+    !(v.topicAuthorizedOperations !== undefined && v.topicAuthorizedOperations !== -2147483648)
 }
 
 export function encodeDescribeTopicPartitionsResponseTopic(w: Writer, v: DescribeTopicPartitionsResponseTopic, version: number): void {
@@ -196,6 +211,18 @@ export function defaultDescribeTopicPartitionsResponsePartition(): DescribeTopic
     lastKnownElr: null,
     offlineReplicas: [],
   }
+}
+
+export function isDefaultDescribeTopicPartitionsResponsePartition(v: DescribeTopicPartitionsResponsePartition): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
+    !(v.replicaNodes != null && v.replicaNodes.length > 0) &&
+    !(v.isrNodes != null && v.isrNodes.length > 0) &&
+    !(v.eligibleLeaderReplicas != null) &&
+    !(v.lastKnownElr != null) &&
+    !(v.offlineReplicas != null && v.offlineReplicas.length > 0)
 }
 
 export function encodeDescribeTopicPartitionsResponsePartition(w: Writer, v: DescribeTopicPartitionsResponsePartition, version: number): void {
@@ -335,6 +362,11 @@ export function defaultCursor(): Cursor {
     topicName: "",
     partitionIndex: 0,
   }
+}
+
+export function isDefaultCursor(v: Cursor): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
 }
 
 export function encodeCursor(w: Writer, v: Cursor, version: number): void {

@@ -17,6 +17,10 @@ export function defaultDescribeTransactionsRequest(): DescribeTransactionsReques
   }
 }
 
+export function isDefaultDescribeTransactionsRequest(v: DescribeTransactionsRequest): boolean {
+  return !(v.transactionalIds != null && v.transactionalIds.length > 0)
+}
+
 export function encodeDescribeTransactionsRequest(w: Writer, v: DescribeTransactionsRequest, version: number): void {
   const f_transactionalIds = v.transactionalIds ?? []
   if (f_transactionalIds == null) throw new ProtocolError('DescribeTransactionsRequest: non-nullable field TransactionalIds was null')

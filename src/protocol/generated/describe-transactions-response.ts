@@ -19,6 +19,11 @@ export function defaultDescribeTransactionsResponse(): DescribeTransactionsRespo
   }
 }
 
+export function isDefaultDescribeTransactionsResponse(v: DescribeTransactionsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.transactionStates != null && v.transactionStates.length > 0)
+}
+
 export function encodeDescribeTransactionsResponse(w: Writer, v: DescribeTransactionsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -82,6 +87,17 @@ export function defaultTransactionState(): TransactionState {
     producerEpoch: 0,
     topics: [],
   }
+}
+
+export function isDefaultTransactionState(v: TransactionState): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.transactionalId !== undefined && v.transactionalId !== "") &&
+    !(v.transactionState !== undefined && v.transactionState !== "") &&
+    !(v.transactionTimeoutMs !== undefined && v.transactionTimeoutMs !== 0) &&
+    !(v.transactionStartTimeMs !== undefined && v.transactionStartTimeMs !== 0n) &&
+    !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
 }
 
 export function encodeTransactionState(w: Writer, v: TransactionState, version: number): void {
@@ -164,6 +180,11 @@ export function defaultTopicData(): TopicData {
     topic: "",
     partitions: [],
   }
+}
+
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {

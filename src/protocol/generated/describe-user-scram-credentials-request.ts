@@ -17,6 +17,10 @@ export function defaultDescribeUserScramCredentialsRequest(): DescribeUserScramC
   }
 }
 
+export function isDefaultDescribeUserScramCredentialsRequest(v: DescribeUserScramCredentialsRequest): boolean {
+  return !(v.users != null && v.users.length > 0)
+}
+
 export function encodeDescribeUserScramCredentialsRequest(w: Writer, v: DescribeUserScramCredentialsRequest, version: number): void {
   const f_users = v.users === undefined ? [] : v.users
   if (f_users == null) {
@@ -64,6 +68,10 @@ export function defaultUserName(): UserName {
   return {
     name: "",
   }
+}
+
+export function isDefaultUserName(v: UserName): boolean {
+  return !(v.name !== undefined && v.name !== "")
 }
 
 export function encodeUserName(w: Writer, v: UserName, version: number): void {

@@ -26,6 +26,13 @@ export function defaultDescribeUserScramCredentialsResponse(): DescribeUserScram
   }
 }
 
+export function isDefaultDescribeUserScramCredentialsResponse(v: DescribeUserScramCredentialsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.results != null && v.results.length > 0)
+}
+
 export function encodeDescribeUserScramCredentialsResponse(w: Writer, v: DescribeUserScramCredentialsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -96,6 +103,13 @@ export function defaultDescribeUserScramCredentialsResult(): DescribeUserScramCr
   }
 }
 
+export function isDefaultDescribeUserScramCredentialsResult(v: DescribeUserScramCredentialsResult): boolean {
+  return !(v.user !== undefined && v.user !== "") &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.credentialInfos != null && v.credentialInfos.length > 0)
+}
+
 export function encodeDescribeUserScramCredentialsResult(w: Writer, v: DescribeUserScramCredentialsResult, version: number): void {
   const f_user = v.user ?? ""
   w.compactString(f_user!)
@@ -158,6 +172,11 @@ export function defaultCredentialInfo(): CredentialInfo {
     mechanism: 0,
     iterations: 0,
   }
+}
+
+export function isDefaultCredentialInfo(v: CredentialInfo): boolean {
+  return !(v.mechanism !== undefined && v.mechanism !== 0) &&
+    !(v.iterations !== undefined && v.iterations !== 0)
 }
 
 export function encodeCredentialInfo(w: Writer, v: CredentialInfo, version: number): void {

@@ -23,6 +23,12 @@ export function defaultElectLeadersRequest(): ElectLeadersRequest {
   }
 }
 
+export function isDefaultElectLeadersRequest(v: ElectLeadersRequest): boolean {
+  return !(v.electionType !== undefined && v.electionType !== 0) &&
+    !(v.topicPartitions != null && v.topicPartitions.length > 0) &&
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 60000)
+}
+
 export function encodeElectLeadersRequest(w: Writer, v: ElectLeadersRequest, version: number): void {
   if (version >= 1) {
     const f_electionType = v.electionType ?? 0
@@ -97,6 +103,11 @@ export function defaultTopicPartitions(): TopicPartitions {
     topic: "",
     partitions: [],
   }
+}
+
+export function isDefaultTopicPartitions(v: TopicPartitions): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicPartitions(w: Writer, v: TopicPartitions, version: number): void {

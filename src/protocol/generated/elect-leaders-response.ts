@@ -23,6 +23,12 @@ export function defaultElectLeadersResponse(): ElectLeadersResponse {
   }
 }
 
+export function isDefaultElectLeadersResponse(v: ElectLeadersResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.replicaElectionResults != null && v.replicaElectionResults.length > 0)
+}
+
 export function encodeElectLeadersResponse(w: Writer, v: ElectLeadersResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -95,6 +101,11 @@ export function defaultReplicaElectionResult(): ReplicaElectionResult {
   }
 }
 
+export function isDefaultReplicaElectionResult(v: ReplicaElectionResult): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.partitionResult != null && v.partitionResult.length > 0)
+}
+
 export function encodeReplicaElectionResult(w: Writer, v: ReplicaElectionResult, version: number): void {
   const f_topic = v.topic ?? ""
   if (version >= 2) {
@@ -161,6 +172,12 @@ export function defaultPartitionResult(): PartitionResult {
     errorCode: 0,
     errorMessage: "",
   }
+}
+
+export function isDefaultPartitionResult(v: PartitionResult): boolean {
+  return !(v.partitionId !== undefined && v.partitionId !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "")
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {

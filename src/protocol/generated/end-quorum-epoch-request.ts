@@ -21,6 +21,12 @@ export function defaultEndQuorumEpochRequest(): EndQuorumEpochRequest {
   }
 }
 
+export function isDefaultEndQuorumEpochRequest(v: EndQuorumEpochRequest): boolean {
+  return !(v.clusterId != null) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.leaderEndpoints != null && v.leaderEndpoints.length > 0)
+}
+
 export function encodeEndQuorumEpochRequest(w: Writer, v: EndQuorumEpochRequest, version: number): void {
   const f_clusterId = v.clusterId === undefined ? null : v.clusterId
   if (version >= 1) {
@@ -105,6 +111,11 @@ export function defaultTopicData(): TopicData {
   }
 }
 
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
   const f_topicName = v.topicName ?? ""
   if (version >= 1) {
@@ -177,6 +188,14 @@ export function defaultPartitionData(): PartitionData {
     preferredSuccessors: [],
     preferredCandidates: [],
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    !(v.preferredSuccessors != null && v.preferredSuccessors.length > 0) &&
+    !(v.preferredCandidates != null && v.preferredCandidates.length > 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -271,6 +290,11 @@ export function defaultReplicaInfo(): ReplicaInfo {
   }
 }
 
+export function isDefaultReplicaInfo(v: ReplicaInfo): boolean {
+  return !(v.candidateId !== undefined && v.candidateId !== 0) &&
+    !(v.candidateDirectoryId != null && v.candidateDirectoryId !== ZERO_UUID)
+}
+
 export function encodeReplicaInfo(w: Writer, v: ReplicaInfo, version: number): void {
   if (version >= 1) {
     const f_candidateId = v.candidateId ?? 0
@@ -333,6 +357,12 @@ export function defaultLeaderEndpoint(): LeaderEndpoint {
     host: "",
     port: 0,
   }
+}
+
+export function isDefaultLeaderEndpoint(v: LeaderEndpoint): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0)
 }
 
 export function encodeLeaderEndpoint(w: Writer, v: LeaderEndpoint, version: number): void {

@@ -26,6 +26,13 @@ export function defaultEndTxnRequest(): EndTxnRequest {
   }
 }
 
+export function isDefaultEndTxnRequest(v: EndTxnRequest): boolean {
+  return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
+    !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
+    !(v.committed !== undefined && v.committed !== false)
+}
+
 export function encodeEndTxnRequest(w: Writer, v: EndTxnRequest, version: number): void {
   const f_transactionalId = v.transactionalId ?? ""
   if (version >= 3) {

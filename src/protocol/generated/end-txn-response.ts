@@ -26,6 +26,13 @@ export function defaultEndTxnResponse(): EndTxnResponse {
   }
 }
 
+export function isDefaultEndTxnResponse(v: EndTxnResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.producerId !== undefined && v.producerId !== -1n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== -1)
+}
+
 export function encodeEndTxnResponse(w: Writer, v: EndTxnResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

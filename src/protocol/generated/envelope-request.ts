@@ -23,6 +23,12 @@ export function defaultEnvelopeRequest(): EnvelopeRequest {
   }
 }
 
+export function isDefaultEnvelopeRequest(v: EnvelopeRequest): boolean {
+  return !(v.requestData != null && v.requestData.length > 0) &&
+    !(v.requestPrincipal != null && v.requestPrincipal.length > 0) &&
+    !(v.clientHostAddress != null && v.clientHostAddress.length > 0)
+}
+
 export function encodeEnvelopeRequest(w: Writer, v: EnvelopeRequest, version: number): void {
   const f_requestData = v.requestData ?? EMPTY_BYTES
   w.compactBytes(f_requestData!)

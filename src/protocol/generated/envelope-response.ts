@@ -20,6 +20,11 @@ export function defaultEnvelopeResponse(): EnvelopeResponse {
   }
 }
 
+export function isDefaultEnvelopeResponse(v: EnvelopeResponse): boolean {
+  return !(v.responseData != null) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
+}
+
 export function encodeEnvelopeResponse(w: Writer, v: EnvelopeResponse, version: number): void {
   const f_responseData = v.responseData === undefined ? null : v.responseData
   w.compactNullableBytes(f_responseData)

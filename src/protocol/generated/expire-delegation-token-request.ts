@@ -20,6 +20,11 @@ export function defaultExpireDelegationTokenRequest(): ExpireDelegationTokenRequ
   }
 }
 
+export function isDefaultExpireDelegationTokenRequest(v: ExpireDelegationTokenRequest): boolean {
+  return !(v.hmac != null && v.hmac.length > 0) &&
+    !(v.expiryTimePeriodMs !== undefined && v.expiryTimePeriodMs !== 0n)
+}
+
 export function encodeExpireDelegationTokenRequest(w: Writer, v: ExpireDelegationTokenRequest, version: number): void {
   const f_hmac = v.hmac ?? EMPTY_BYTES
   if (version >= 2) {

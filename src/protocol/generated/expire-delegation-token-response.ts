@@ -23,6 +23,12 @@ export function defaultExpireDelegationTokenResponse(): ExpireDelegationTokenRes
   }
 }
 
+export function isDefaultExpireDelegationTokenResponse(v: ExpireDelegationTokenResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.expiryTimestampMs !== undefined && v.expiryTimestampMs !== 0n) &&
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0)
+}
+
 export function encodeExpireDelegationTokenResponse(w: Writer, v: ExpireDelegationTokenResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)

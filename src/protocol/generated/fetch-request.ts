@@ -49,6 +49,21 @@ export function defaultFetchRequest(): FetchRequest {
   }
 }
 
+export function isDefaultFetchRequest(v: FetchRequest): boolean {
+  return !(v.clusterId != null) &&
+    !(v.replicaId !== undefined && v.replicaId !== -1) &&
+    !(v.replicaState != null && !isDefaultReplicaState(v.replicaState)) &&
+    !(v.maxWaitMs !== undefined && v.maxWaitMs !== 0) &&
+    !(v.minBytes !== undefined && v.minBytes !== 0) &&
+    !(v.maxBytes !== undefined && v.maxBytes !== 2147483647) &&
+    !(v.isolationLevel !== undefined && v.isolationLevel !== 0) &&
+    !(v.sessionId !== undefined && v.sessionId !== 0) &&
+    !(v.sessionEpoch !== undefined && v.sessionEpoch !== -1) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.forgottenTopicsData != null && v.forgottenTopicsData.length > 0) &&
+    !(v.rackId !== undefined && v.rackId !== "")
+}
+
 export function encodeFetchRequest(w: Writer, v: FetchRequest, version: number): void {
   if ((version >= 12) && !(version >= 12)) {
     const f_clusterId = v.clusterId === undefined ? null : v.clusterId
@@ -63,6 +78,8 @@ export function encodeFetchRequest(w: Writer, v: FetchRequest, version: number):
   if ((version >= 15) && !(version >= 15)) {
     const f_replicaState = v.replicaState ?? defaultReplicaState()
     encodeReplicaState(w, f_replicaState, version)
+  } else {
+    if (!(version >= 15) && v.replicaState != null && !isDefaultReplicaState(v.replicaState)) throw new UnsupportedVersionError(`Attempted to write a non-default replicaState at version ${version}`)
   }
   const f_maxWaitMs = v.maxWaitMs ?? 0
   w.int32(f_maxWaitMs)
@@ -118,7 +135,7 @@ export function encodeFetchRequest(w: Writer, v: FetchRequest, version: number):
         w.compactNullableString(f_clusterId)
       }})
     }
-    if (version >= 15 && v.replicaState != null) {
+    if (version >= 15 && v.replicaState != null && !isDefaultReplicaState(v.replicaState)) {
       const f_replicaState = v.replicaState
       ;(tagged ??= []).push({tag: 1, write: (w: Writer) => {
         encodeReplicaState(w, f_replicaState, version)
@@ -248,6 +265,11 @@ export function defaultReplicaState(): ReplicaState {
   }
 }
 
+export function isDefaultReplicaState(v: ReplicaState): boolean {
+  return !(v.replicaId !== undefined && v.replicaId !== -1) &&
+    !(v.replicaEpoch !== undefined && v.replicaEpoch !== -1n)
+}
+
 export function encodeReplicaState(w: Writer, v: ReplicaState, version: number): void {
   if (version >= 15) {
     const f_replicaId = v.replicaId ?? -1
@@ -310,6 +332,12 @@ export function defaultFetchTopic(): FetchTopic {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultFetchTopic(v: FetchTopic): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeFetchTopic(w: Writer, v: FetchTopic, version: number): void {
@@ -403,6 +431,16 @@ export function defaultFetchPartition(): FetchPartition {
     partitionMaxBytes: 0,
     replicaDirectoryId: ZERO_UUID,
   }
+}
+
+export function isDefaultFetchPartition(v: FetchPartition): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.currentLeaderEpoch !== undefined && v.currentLeaderEpoch !== -1) &&
+    !(v.fetchOffset !== undefined && v.fetchOffset !== 0n) &&
+    !(v.lastFetchedEpoch !== undefined && v.lastFetchedEpoch !== -1) &&
+    !(v.logStartOffset !== undefined && v.logStartOffset !== -1n) &&
+    !(v.partitionMaxBytes !== undefined && v.partitionMaxBytes !== 0) &&
+    !(v.replicaDirectoryId != null && v.replicaDirectoryId !== ZERO_UUID)
 }
 
 export function encodeFetchPartition(w: Writer, v: FetchPartition, version: number): void {
@@ -516,6 +554,12 @@ export function defaultForgottenTopic(): ForgottenTopic {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultForgottenTopic(v: ForgottenTopic): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeForgottenTopic(w: Writer, v: ForgottenTopic, version: number): void {

@@ -29,6 +29,14 @@ export function defaultFetchResponse(): FetchResponse {
   }
 }
 
+export function isDefaultFetchResponse(v: FetchResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.sessionId !== undefined && v.sessionId !== 0) &&
+    !(v.responses != null && v.responses.length > 0) &&
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+}
+
 export function encodeFetchResponse(w: Writer, v: FetchResponse, version: number): void {
   if (version >= 1) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -168,6 +176,12 @@ export function defaultFetchableTopicResponse(): FetchableTopicResponse {
   }
 }
 
+export function isDefaultFetchableTopicResponse(v: FetchableTopicResponse): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeFetchableTopicResponse(w: Writer, v: FetchableTopicResponse, version: number): void {
   if (version <= 12) {
     const f_topic = v.topic ?? ""
@@ -272,6 +286,20 @@ export function defaultPartitionData(): PartitionData {
   }
 }
 
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.highWatermark !== undefined && v.highWatermark !== 0n) &&
+    !(v.lastStableOffset !== undefined && v.lastStableOffset !== -1n) &&
+    !(v.logStartOffset !== undefined && v.logStartOffset !== -1n) &&
+    !(v.divergingEpoch != null && !isDefaultEpochEndOffset(v.divergingEpoch)) &&
+    !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) &&
+    !(v.snapshotId != null && !isDefaultSnapshotId(v.snapshotId)) &&
+    !(v.abortedTransactions != null && v.abortedTransactions.length > 0) &&
+    !(v.preferredReadReplica !== undefined && v.preferredReadReplica !== -1) &&
+    !(v.records != null)
+}
+
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
   const f_partitionIndex = v.partitionIndex ?? 0
   w.int32(f_partitionIndex)
@@ -290,14 +318,20 @@ export function encodePartitionData(w: Writer, v: PartitionData, version: number
   if ((version >= 12) && !(version >= 12)) {
     const f_divergingEpoch = v.divergingEpoch ?? defaultEpochEndOffset()
     encodeEpochEndOffset(w, f_divergingEpoch, version)
+  } else {
+    if (!(version >= 12) && v.divergingEpoch != null && !isDefaultEpochEndOffset(v.divergingEpoch)) throw new UnsupportedVersionError(`Attempted to write a non-default divergingEpoch at version ${version}`)
   }
   if ((version >= 12) && !(version >= 12)) {
     const f_currentLeader = v.currentLeader ?? defaultLeaderIdAndEpoch()
     encodeLeaderIdAndEpoch(w, f_currentLeader, version)
+  } else {
+    if (!(version >= 12) && v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) throw new UnsupportedVersionError(`Attempted to write a non-default currentLeader at version ${version}`)
   }
   if ((version >= 12) && !(version >= 12)) {
     const f_snapshotId = v.snapshotId ?? defaultSnapshotId()
     encodeSnapshotId(w, f_snapshotId, version)
+  } else {
+    if (!(version >= 12) && v.snapshotId != null && !isDefaultSnapshotId(v.snapshotId)) throw new UnsupportedVersionError(`Attempted to write a non-default snapshotId at version ${version}`)
   }
   if (version >= 4) {
     const f_abortedTransactions = v.abortedTransactions === undefined ? [] : v.abortedTransactions
@@ -326,19 +360,19 @@ export function encodePartitionData(w: Writer, v: PartitionData, version: number
   }
   if (version >= 12) {
     let tagged: TaggedFieldWriter[] | null = null
-    if (version >= 12 && v.divergingEpoch != null) {
+    if (version >= 12 && v.divergingEpoch != null && !isDefaultEpochEndOffset(v.divergingEpoch)) {
       const f_divergingEpoch = v.divergingEpoch
       ;(tagged ??= []).push({tag: 0, write: (w: Writer) => {
         encodeEpochEndOffset(w, f_divergingEpoch, version)
       }})
     }
-    if (version >= 12 && v.currentLeader != null) {
+    if (version >= 12 && v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) {
       const f_currentLeader = v.currentLeader
       ;(tagged ??= []).push({tag: 1, write: (w: Writer) => {
         encodeLeaderIdAndEpoch(w, f_currentLeader, version)
       }})
     }
-    if (version >= 12 && v.snapshotId != null) {
+    if (version >= 12 && v.snapshotId != null && !isDefaultSnapshotId(v.snapshotId)) {
       const f_snapshotId = v.snapshotId
       ;(tagged ??= []).push({tag: 2, write: (w: Writer) => {
         encodeSnapshotId(w, f_snapshotId, version)
@@ -460,6 +494,11 @@ export function defaultEpochEndOffset(): EpochEndOffset {
   }
 }
 
+export function isDefaultEpochEndOffset(v: EpochEndOffset): boolean {
+  return !(v.epoch !== undefined && v.epoch !== -1) &&
+    !(v.endOffset !== undefined && v.endOffset !== -1n)
+}
+
 export function encodeEpochEndOffset(w: Writer, v: EpochEndOffset, version: number): void {
   if (version >= 12) {
     const f_epoch = v.epoch ?? -1
@@ -521,6 +560,11 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
   }
 }
 
+export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
+  return !(v.leaderId !== undefined && v.leaderId !== -1) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1)
+}
+
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
   if (version >= 12) {
     const f_leaderId = v.leaderId ?? -1
@@ -580,6 +624,11 @@ export function defaultSnapshotId(): SnapshotId {
   }
 }
 
+export function isDefaultSnapshotId(v: SnapshotId): boolean {
+  return !(v.endOffset !== undefined && v.endOffset !== -1n) &&
+    !(v.epoch !== undefined && v.epoch !== -1)
+}
+
 export function encodeSnapshotId(w: Writer, v: SnapshotId, version: number): void {
   const f_endOffset = v.endOffset ?? -1n
   w.int64(f_endOffset)
@@ -627,6 +676,11 @@ export function defaultAbortedTransaction(): AbortedTransaction {
     producerId: 0n,
     firstOffset: 0n,
   }
+}
+
+export function isDefaultAbortedTransaction(v: AbortedTransaction): boolean {
+  return !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.firstOffset !== undefined && v.firstOffset !== 0n)
 }
 
 export function encodeAbortedTransaction(w: Writer, v: AbortedTransaction, version: number): void {
@@ -694,6 +748,13 @@ export function defaultNodeEndpoint(): NodeEndpoint {
     port: 0,
     rack: null,
   }
+}
+
+export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
+  return !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.rack != null)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

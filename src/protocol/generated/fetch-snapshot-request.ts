@@ -26,6 +26,13 @@ export function defaultFetchSnapshotRequest(): FetchSnapshotRequest {
   }
 }
 
+export function isDefaultFetchSnapshotRequest(v: FetchSnapshotRequest): boolean {
+  return !(v.clusterId != null) &&
+    !(v.replicaId !== undefined && v.replicaId !== -1) &&
+    !(v.maxBytes !== undefined && v.maxBytes !== 2147483647) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeFetchSnapshotRequest(w: Writer, v: FetchSnapshotRequest, version: number): void {
   const f_replicaId = v.replicaId ?? -1
   w.int32(f_replicaId)
@@ -103,6 +110,11 @@ export function defaultTopicSnapshot(): TopicSnapshot {
   }
 }
 
+export function isDefaultTopicSnapshot(v: TopicSnapshot): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTopicSnapshot(w: Writer, v: TopicSnapshot, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -164,6 +176,14 @@ export function defaultPartitionSnapshot(): PartitionSnapshot {
     position: 0n,
     replicaDirectoryId: ZERO_UUID,
   }
+}
+
+export function isDefaultPartitionSnapshot(v: PartitionSnapshot): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.currentLeaderEpoch !== undefined && v.currentLeaderEpoch !== 0) &&
+    !(v.snapshotId != null && !isDefaultSnapshotId(v.snapshotId)) &&
+    !(v.position !== undefined && v.position !== 0n) &&
+    !(v.replicaDirectoryId != null && v.replicaDirectoryId !== ZERO_UUID)
 }
 
 export function encodePartitionSnapshot(w: Writer, v: PartitionSnapshot, version: number): void {
@@ -242,6 +262,11 @@ export function defaultSnapshotId(): SnapshotId {
     endOffset: 0n,
     epoch: 0,
   }
+}
+
+export function isDefaultSnapshotId(v: SnapshotId): boolean {
+  return !(v.endOffset !== undefined && v.endOffset !== 0n) &&
+    !(v.epoch !== undefined && v.epoch !== 0)
 }
 
 export function encodeSnapshotId(w: Writer, v: SnapshotId, version: number): void {

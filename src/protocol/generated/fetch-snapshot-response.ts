@@ -26,6 +26,13 @@ export function defaultFetchSnapshotResponse(): FetchSnapshotResponse {
   }
 }
 
+export function isDefaultFetchSnapshotResponse(v: FetchSnapshotResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+}
+
 export function encodeFetchSnapshotResponse(w: Writer, v: FetchSnapshotResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -136,6 +143,11 @@ export function defaultTopicSnapshot(): TopicSnapshot {
   }
 }
 
+export function isDefaultTopicSnapshot(v: TopicSnapshot): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTopicSnapshot(w: Writer, v: TopicSnapshot, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -204,6 +216,16 @@ export function defaultPartitionSnapshot(): PartitionSnapshot {
   }
 }
 
+export function isDefaultPartitionSnapshot(v: PartitionSnapshot): boolean {
+  return !(v.index !== undefined && v.index !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.snapshotId != null && !isDefaultSnapshotId(v.snapshotId)) &&
+    !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) &&
+    !(v.size !== undefined && v.size !== 0n) &&
+    !(v.position !== undefined && v.position !== 0n) &&
+    !(v.unalignedRecords != null)
+}
+
 export function encodePartitionSnapshot(w: Writer, v: PartitionSnapshot, version: number): void {
   const f_index = v.index ?? 0
   w.int32(f_index)
@@ -218,7 +240,7 @@ export function encodePartitionSnapshot(w: Writer, v: PartitionSnapshot, version
   const f_unalignedRecords = v.unalignedRecords === undefined ? null : v.unalignedRecords
   w.compactNullableBytes(f_unalignedRecords)
   let tagged: TaggedFieldWriter[] | null = null
-  if (v.currentLeader != null) {
+  if (v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) {
     const f_currentLeader = v.currentLeader
     ;(tagged ??= []).push({tag: 0, write: (w: Writer) => {
       encodeLeaderIdAndEpoch(w, f_currentLeader, version)
@@ -283,6 +305,11 @@ export function defaultSnapshotId(): SnapshotId {
   }
 }
 
+export function isDefaultSnapshotId(v: SnapshotId): boolean {
+  return !(v.endOffset !== undefined && v.endOffset !== 0n) &&
+    !(v.epoch !== undefined && v.epoch !== 0)
+}
+
 export function encodeSnapshotId(w: Writer, v: SnapshotId, version: number): void {
   const f_endOffset = v.endOffset ?? 0n
   w.int64(f_endOffset)
@@ -324,6 +351,11 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
     leaderId: 0,
     leaderEpoch: 0,
   }
+}
+
+export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
+  return !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
 }
 
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
@@ -370,6 +402,12 @@ export function defaultNodeEndpoint(): NodeEndpoint {
     host: "",
     port: 0,
   }
+}
+
+export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
+  return !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

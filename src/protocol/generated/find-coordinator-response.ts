@@ -35,6 +35,16 @@ export function defaultFindCoordinatorResponse(): FindCoordinatorResponse {
   }
 }
 
+export function isDefaultFindCoordinatorResponse(v: FindCoordinatorResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.coordinators != null && v.coordinators.length > 0)
+}
+
 export function encodeFindCoordinatorResponse(w: Writer, v: FindCoordinatorResponse, version: number): void {
   if (version >= 1) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -176,6 +186,15 @@ export function defaultCoordinator(): Coordinator {
     errorCode: 0,
     errorMessage: "",
   }
+}
+
+export function isDefaultCoordinator(v: Coordinator): boolean {
+  return !(v.key !== undefined && v.key !== "") &&
+    !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "")
 }
 
 export function encodeCoordinator(w: Writer, v: Coordinator, version: number): void {

@@ -17,6 +17,10 @@ export function defaultGetTelemetrySubscriptionsRequest(): GetTelemetrySubscript
   }
 }
 
+export function isDefaultGetTelemetrySubscriptionsRequest(v: GetTelemetrySubscriptionsRequest): boolean {
+  return !(v.clientInstanceId != null && v.clientInstanceId !== ZERO_UUID)
+}
+
 export function encodeGetTelemetrySubscriptionsRequest(w: Writer, v: GetTelemetrySubscriptionsRequest, version: number): void {
   const f_clientInstanceId = v.clientInstanceId ?? ZERO_UUID
   w.uuid(f_clientInstanceId)

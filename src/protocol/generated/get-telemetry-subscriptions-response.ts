@@ -41,6 +41,18 @@ export function defaultGetTelemetrySubscriptionsResponse(): GetTelemetrySubscrip
   }
 }
 
+export function isDefaultGetTelemetrySubscriptionsResponse(v: GetTelemetrySubscriptionsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.clientInstanceId != null && v.clientInstanceId !== ZERO_UUID) &&
+    !(v.subscriptionId !== undefined && v.subscriptionId !== 0) &&
+    !(v.acceptedCompressionTypes != null && v.acceptedCompressionTypes.length > 0) &&
+    !(v.pushIntervalMs !== undefined && v.pushIntervalMs !== 0) &&
+    !(v.telemetryMaxBytes !== undefined && v.telemetryMaxBytes !== 0) &&
+    !(v.deltaTemporality !== undefined && v.deltaTemporality !== false) &&
+    !(v.requestedMetrics != null && v.requestedMetrics.length > 0)
+}
+
 export function encodeGetTelemetrySubscriptionsResponse(w: Writer, v: GetTelemetrySubscriptionsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

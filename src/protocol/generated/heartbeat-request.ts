@@ -26,6 +26,13 @@ export function defaultHeartbeatRequest(): HeartbeatRequest {
   }
 }
 
+export function isDefaultHeartbeatRequest(v: HeartbeatRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.generationId !== undefined && v.generationId !== 0) &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.groupInstanceId != null)
+}
+
 export function encodeHeartbeatRequest(w: Writer, v: HeartbeatRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   if (version >= 4) {

@@ -20,6 +20,11 @@ export function defaultHeartbeatResponse(): HeartbeatResponse {
   }
 }
 
+export function isDefaultHeartbeatResponse(v: HeartbeatResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
+}
+
 export function encodeHeartbeatResponse(w: Writer, v: HeartbeatResponse, version: number): void {
   if (version >= 1) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0

@@ -20,6 +20,11 @@ export function defaultIncrementalAlterConfigsRequest(): IncrementalAlterConfigs
   }
 }
 
+export function isDefaultIncrementalAlterConfigsRequest(v: IncrementalAlterConfigsRequest): boolean {
+  return !(v.resources != null && v.resources.length > 0) &&
+    !(v.validateOnly !== undefined && v.validateOnly !== false)
+}
+
 export function encodeIncrementalAlterConfigsRequest(w: Writer, v: IncrementalAlterConfigsRequest, version: number): void {
   const f_resources = v.resources ?? []
   if (f_resources == null) throw new ProtocolError('IncrementalAlterConfigsRequest: non-nullable field Resources was null')
@@ -82,6 +87,12 @@ export function defaultAlterConfigsResource(): AlterConfigsResource {
     resourceName: "",
     configs: [],
   }
+}
+
+export function isDefaultAlterConfigsResource(v: AlterConfigsResource): boolean {
+  return !(v.resourceType !== undefined && v.resourceType !== 0) &&
+    !(v.resourceName !== undefined && v.resourceName !== "") &&
+    !(v.configs != null && v.configs.length > 0)
 }
 
 export function encodeAlterConfigsResource(w: Writer, v: AlterConfigsResource, version: number): void {
@@ -155,6 +166,12 @@ export function defaultAlterableConfig(): AlterableConfig {
     configOperation: 0,
     value: "",
   }
+}
+
+export function isDefaultAlterableConfig(v: AlterableConfig): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.configOperation !== undefined && v.configOperation !== 0) &&
+    !(v.value !== undefined && v.value !== "")
 }
 
 export function encodeAlterableConfig(w: Writer, v: AlterableConfig, version: number): void {

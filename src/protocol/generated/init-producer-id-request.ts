@@ -26,6 +26,13 @@ export function defaultInitProducerIdRequest(): InitProducerIdRequest {
   }
 }
 
+export function isDefaultInitProducerIdRequest(v: InitProducerIdRequest): boolean {
+  return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
+    !(v.transactionTimeoutMs !== undefined && v.transactionTimeoutMs !== 0) &&
+    !(v.producerId !== undefined && v.producerId !== -1n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== -1)
+}
+
 export function encodeInitProducerIdRequest(w: Writer, v: InitProducerIdRequest, version: number): void {
   const f_transactionalId = v.transactionalId === undefined ? "" : v.transactionalId
   if (version >= 2) {

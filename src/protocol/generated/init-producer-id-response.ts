@@ -26,6 +26,13 @@ export function defaultInitProducerIdResponse(): InitProducerIdResponse {
   }
 }
 
+export function isDefaultInitProducerIdResponse(v: InitProducerIdResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.producerId !== undefined && v.producerId !== -1n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== 0)
+}
+
 export function encodeInitProducerIdResponse(w: Writer, v: InitProducerIdResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

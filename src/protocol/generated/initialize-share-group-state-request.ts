@@ -20,6 +20,11 @@ export function defaultInitializeShareGroupStateRequest(): InitializeShareGroupS
   }
 }
 
+export function isDefaultInitializeShareGroupStateRequest(v: InitializeShareGroupStateRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeInitializeShareGroupStateRequest(w: Writer, v: InitializeShareGroupStateRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   w.compactString(f_groupId!)
@@ -72,6 +77,11 @@ export function defaultInitializeStateData(): InitializeStateData {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultInitializeStateData(v: InitializeStateData): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeInitializeStateData(w: Writer, v: InitializeStateData, version: number): void {
@@ -129,6 +139,12 @@ export function defaultPartitionData(): PartitionData {
     stateEpoch: 0,
     startOffset: 0n,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.stateEpoch !== undefined && v.stateEpoch !== 0) &&
+    !(v.startOffset !== undefined && v.startOffset !== 0n)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

@@ -17,6 +17,10 @@ export function defaultInitializeShareGroupStateResponse(): InitializeShareGroup
   }
 }
 
+export function isDefaultInitializeShareGroupStateResponse(v: InitializeShareGroupStateResponse): boolean {
+  return !(v.results != null && v.results.length > 0)
+}
+
 export function encodeInitializeShareGroupStateResponse(w: Writer, v: InitializeShareGroupStateResponse, version: number): void {
   const f_results = v.results ?? []
   if (f_results == null) throw new ProtocolError('InitializeShareGroupStateResponse: non-nullable field Results was null')
@@ -64,6 +68,11 @@ export function defaultInitializeStateResult(): InitializeStateResult {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultInitializeStateResult(v: InitializeStateResult): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeInitializeStateResult(w: Writer, v: InitializeStateResult, version: number): void {
@@ -121,6 +130,12 @@ export function defaultPartitionResult(): PartitionResult {
     errorCode: 0,
     errorMessage: null,
   }
+}
+
+export function isDefaultPartitionResult(v: PartitionResult): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null)
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {

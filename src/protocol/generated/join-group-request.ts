@@ -38,6 +38,17 @@ export function defaultJoinGroupRequest(): JoinGroupRequest {
   }
 }
 
+export function isDefaultJoinGroupRequest(v: JoinGroupRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.sessionTimeoutMs !== undefined && v.sessionTimeoutMs !== 0) &&
+    !(v.rebalanceTimeoutMs !== undefined && v.rebalanceTimeoutMs !== -1) &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.groupInstanceId != null) &&
+    !(v.protocolType !== undefined && v.protocolType !== "") &&
+    !(v.protocols != null && v.protocols.length > 0) &&
+    !(v.reason != null)
+}
+
 export function encodeJoinGroupRequest(w: Writer, v: JoinGroupRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   if (version >= 6) {
@@ -157,6 +168,11 @@ export function defaultJoinGroupRequestProtocol(): JoinGroupRequestProtocol {
     name: "",
     metadata: EMPTY_BYTES,
   }
+}
+
+export function isDefaultJoinGroupRequestProtocol(v: JoinGroupRequestProtocol): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.metadata != null && v.metadata.length > 0)
 }
 
 export function encodeJoinGroupRequestProtocol(w: Writer, v: JoinGroupRequestProtocol, version: number): void {

@@ -40,6 +40,18 @@ export function defaultJoinGroupResponse(): JoinGroupResponse {
   }
 }
 
+export function isDefaultJoinGroupResponse(v: JoinGroupResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.generationId !== undefined && v.generationId !== -1) &&
+    !(v.protocolType != null) &&
+    !(v.protocolName !== undefined && v.protocolName !== "") &&
+    !(v.leader !== undefined && v.leader !== "") &&
+    !(v.skipAssignment !== undefined && v.skipAssignment !== false) &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.members != null && v.members.length > 0)
+}
+
 export function encodeJoinGroupResponse(w: Writer, v: JoinGroupResponse, version: number): void {
   if (version >= 2) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -165,6 +177,12 @@ export function defaultJoinGroupResponseMember(): JoinGroupResponseMember {
     groupInstanceId: null,
     metadata: EMPTY_BYTES,
   }
+}
+
+export function isDefaultJoinGroupResponseMember(v: JoinGroupResponseMember): boolean {
+  return !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.groupInstanceId != null) &&
+    !(v.metadata != null && v.metadata.length > 0)
 }
 
 export function encodeJoinGroupResponseMember(w: Writer, v: JoinGroupResponseMember, version: number): void {

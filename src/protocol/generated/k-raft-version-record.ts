@@ -20,6 +20,11 @@ export function defaultKRaftVersionRecord(): KRaftVersionRecord {
   }
 }
 
+export function isDefaultKRaftVersionRecord(v: KRaftVersionRecord): boolean {
+  return !(v.version !== undefined && v.version !== 0) &&
+    !(v.kRaftVersion !== undefined && v.kRaftVersion !== 0)
+}
+
 export function encodeKRaftVersionRecord(w: Writer, v: KRaftVersionRecord, version: number): void {
   const f_version = v.version ?? 0
   w.int16(f_version)

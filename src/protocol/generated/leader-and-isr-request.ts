@@ -38,6 +38,17 @@ export function defaultLeaderAndIsrRequest(): LeaderAndIsrRequest {
   }
 }
 
+export function isDefaultLeaderAndIsrRequest(v: LeaderAndIsrRequest): boolean {
+  return !(v.controllerId !== undefined && v.controllerId !== 0) &&
+    !(v.isKRaftController !== undefined && v.isKRaftController !== false) &&
+    !(v.controllerEpoch !== undefined && v.controllerEpoch !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    !(v.type !== undefined && v.type !== 0) &&
+    !(v.ungroupedPartitionStates != null && v.ungroupedPartitionStates.length > 0) &&
+    !(v.topicStates != null && v.topicStates.length > 0) &&
+    !(v.liveLeaders != null && v.liveLeaders.length > 0)
+}
+
 export function encodeLeaderAndIsrRequest(w: Writer, v: LeaderAndIsrRequest, version: number): void {
   const f_controllerId = v.controllerId ?? 0
   w.int32(f_controllerId)
@@ -208,6 +219,21 @@ export function defaultLeaderAndIsrPartitionState(): LeaderAndIsrPartitionState 
     isNew: false,
     leaderRecoveryState: 0,
   }
+}
+
+export function isDefaultLeaderAndIsrPartitionState(v: LeaderAndIsrPartitionState): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.controllerEpoch !== undefined && v.controllerEpoch !== 0) &&
+    !(v.leader !== undefined && v.leader !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    !(v.isr != null && v.isr.length > 0) &&
+    !(v.partitionEpoch !== undefined && v.partitionEpoch !== 0) &&
+    !(v.replicas != null && v.replicas.length > 0) &&
+    !(v.addingReplicas != null && v.addingReplicas.length > 0) &&
+    !(v.removingReplicas != null && v.removingReplicas.length > 0) &&
+    !(v.isNew !== undefined && v.isNew !== false) &&
+    !(v.leaderRecoveryState !== undefined && v.leaderRecoveryState !== 0)
 }
 
 export function encodeLeaderAndIsrPartitionState(w: Writer, v: LeaderAndIsrPartitionState, version: number): void {
@@ -382,6 +408,12 @@ export function defaultLeaderAndIsrTopicState(): LeaderAndIsrTopicState {
   }
 }
 
+export function isDefaultLeaderAndIsrTopicState(v: LeaderAndIsrTopicState): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitionStates != null && v.partitionStates.length > 0)
+}
+
 export function encodeLeaderAndIsrTopicState(w: Writer, v: LeaderAndIsrTopicState, version: number): void {
   if (version >= 2) {
     const f_topicName = v.topicName ?? ""
@@ -469,6 +501,12 @@ export function defaultLeaderAndIsrLiveLeader(): LeaderAndIsrLiveLeader {
     hostName: "",
     port: 0,
   }
+}
+
+export function isDefaultLeaderAndIsrLiveLeader(v: LeaderAndIsrLiveLeader): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    !(v.hostName !== undefined && v.hostName !== "") &&
+    !(v.port !== undefined && v.port !== 0)
 }
 
 export function encodeLeaderAndIsrLiveLeader(w: Writer, v: LeaderAndIsrLiveLeader, version: number): void {

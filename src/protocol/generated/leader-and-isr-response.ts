@@ -23,6 +23,12 @@ export function defaultLeaderAndIsrResponse(): LeaderAndIsrResponse {
   }
 }
 
+export function isDefaultLeaderAndIsrResponse(v: LeaderAndIsrResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.partitionErrors != null && v.partitionErrors.length > 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeLeaderAndIsrResponse(w: Writer, v: LeaderAndIsrResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)
@@ -115,6 +121,12 @@ export function defaultLeaderAndIsrPartitionError(): LeaderAndIsrPartitionError 
   }
 }
 
+export function isDefaultLeaderAndIsrPartitionError(v: LeaderAndIsrPartitionError): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
+}
+
 export function encodeLeaderAndIsrPartitionError(w: Writer, v: LeaderAndIsrPartitionError, version: number): void {
   if (version <= 4) {
     const f_topicName = v.topicName ?? ""
@@ -175,6 +187,11 @@ export function defaultLeaderAndIsrTopicError(): LeaderAndIsrTopicError {
     topicId: ZERO_UUID,
     partitionErrors: [],
   }
+}
+
+export function isDefaultLeaderAndIsrTopicError(v: LeaderAndIsrTopicError): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitionErrors != null && v.partitionErrors.length > 0)
 }
 
 export function encodeLeaderAndIsrTopicError(w: Writer, v: LeaderAndIsrTopicError, version: number): void {

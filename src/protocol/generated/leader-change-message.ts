@@ -26,6 +26,13 @@ export function defaultLeaderChangeMessage(): LeaderChangeMessage {
   }
 }
 
+export function isDefaultLeaderChangeMessage(v: LeaderChangeMessage): boolean {
+  return !(v.version !== undefined && v.version !== 0) &&
+    !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.voters != null && v.voters.length > 0) &&
+    !(v.grantingVoters != null && v.grantingVoters.length > 0)
+}
+
 export function encodeLeaderChangeMessage(w: Writer, v: LeaderChangeMessage, version: number): void {
   const f_version = v.version ?? 0
   w.int16(f_version)
@@ -98,6 +105,11 @@ export function defaultVoter(): Voter {
     voterId: 0,
     voterDirectoryId: ZERO_UUID,
   }
+}
+
+export function isDefaultVoter(v: Voter): boolean {
+  return !(v.voterId !== undefined && v.voterId !== 0) &&
+    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID)
 }
 
 export function encodeVoter(w: Writer, v: Voter, version: number): void {

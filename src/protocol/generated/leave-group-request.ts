@@ -23,6 +23,12 @@ export function defaultLeaveGroupRequest(): LeaveGroupRequest {
   }
 }
 
+export function isDefaultLeaveGroupRequest(v: LeaveGroupRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.members != null && v.members.length > 0)
+}
+
 export function encodeLeaveGroupRequest(w: Writer, v: LeaveGroupRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   if (version >= 4) {
@@ -106,6 +112,12 @@ export function defaultMemberIdentity(): MemberIdentity {
     groupInstanceId: null,
     reason: null,
   }
+}
+
+export function isDefaultMemberIdentity(v: MemberIdentity): boolean {
+  return !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.groupInstanceId != null) &&
+    !(v.reason != null)
 }
 
 export function encodeMemberIdentity(w: Writer, v: MemberIdentity, version: number): void {

@@ -23,6 +23,12 @@ export function defaultLeaveGroupResponse(): LeaveGroupResponse {
   }
 }
 
+export function isDefaultLeaveGroupResponse(v: LeaveGroupResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.members != null && v.members.length > 0)
+}
+
 export function encodeLeaveGroupResponse(w: Writer, v: LeaveGroupResponse, version: number): void {
   if (version >= 1) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -100,6 +106,12 @@ export function defaultMemberResponse(): MemberResponse {
     groupInstanceId: "",
     errorCode: 0,
   }
+}
+
+export function isDefaultMemberResponse(v: MemberResponse): boolean {
+  return !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.groupInstanceId !== undefined && v.groupInstanceId !== "") &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeMemberResponse(w: Writer, v: MemberResponse, version: number): void {

@@ -14,6 +14,10 @@ export function defaultListClientMetricsResourcesRequest(): ListClientMetricsRes
   }
 }
 
+export function isDefaultListClientMetricsResourcesRequest(v: ListClientMetricsResourcesRequest): boolean {
+  return true
+}
+
 export function encodeListClientMetricsResourcesRequest(w: Writer, v: ListClientMetricsResourcesRequest, version: number): void {
   writeTaggedFields(w, null, v._unknownTaggedFields)
 }

@@ -23,6 +23,12 @@ export function defaultListClientMetricsResourcesResponse(): ListClientMetricsRe
   }
 }
 
+export function isDefaultListClientMetricsResourcesResponse(v: ListClientMetricsResourcesResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.clientMetricsResources != null && v.clientMetricsResources.length > 0)
+}
+
 export function encodeListClientMetricsResourcesResponse(w: Writer, v: ListClientMetricsResourcesResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -77,6 +83,10 @@ export function defaultClientMetricsResource(): ClientMetricsResource {
   return {
     name: "",
   }
+}
+
+export function isDefaultClientMetricsResource(v: ClientMetricsResource): boolean {
+  return !(v.name !== undefined && v.name !== "")
 }
 
 export function encodeClientMetricsResource(w: Writer, v: ClientMetricsResource, version: number): void {

@@ -20,6 +20,11 @@ export function defaultListGroupsRequest(): ListGroupsRequest {
   }
 }
 
+export function isDefaultListGroupsRequest(v: ListGroupsRequest): boolean {
+  return !(v.statesFilter != null && v.statesFilter.length > 0) &&
+    !(v.typesFilter != null && v.typesFilter.length > 0)
+}
+
 export function encodeListGroupsRequest(w: Writer, v: ListGroupsRequest, version: number): void {
   if (version >= 4) {
     const f_statesFilter = v.statesFilter ?? []

@@ -23,6 +23,12 @@ export function defaultListGroupsResponse(): ListGroupsResponse {
   }
 }
 
+export function isDefaultListGroupsResponse(v: ListGroupsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.groups != null && v.groups.length > 0)
+}
+
 export function encodeListGroupsResponse(w: Writer, v: ListGroupsResponse, version: number): void {
   if (version >= 1) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -97,6 +103,13 @@ export function defaultListedGroup(): ListedGroup {
     groupState: "",
     groupType: "",
   }
+}
+
+export function isDefaultListedGroup(v: ListedGroup): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.protocolType !== undefined && v.protocolType !== "") &&
+    !(v.groupState !== undefined && v.groupState !== "") &&
+    !(v.groupType !== undefined && v.groupType !== "")
 }
 
 export function encodeListedGroup(w: Writer, v: ListedGroup, version: number): void {

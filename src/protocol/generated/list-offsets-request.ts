@@ -26,6 +26,13 @@ export function defaultListOffsetsRequest(): ListOffsetsRequest {
   }
 }
 
+export function isDefaultListOffsetsRequest(v: ListOffsetsRequest): boolean {
+  return !(v.replicaId !== undefined && v.replicaId !== 0) &&
+    !(v.isolationLevel !== undefined && v.isolationLevel !== 0) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 0)
+}
+
 export function encodeListOffsetsRequest(w: Writer, v: ListOffsetsRequest, version: number): void {
   const f_replicaId = v.replicaId ?? 0
   w.int32(f_replicaId)
@@ -107,6 +114,11 @@ export function defaultListOffsetsTopic(): ListOffsetsTopic {
   }
 }
 
+export function isDefaultListOffsetsTopic(v: ListOffsetsTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeListOffsetsTopic(w: Writer, v: ListOffsetsTopic, version: number): void {
   const f_name = v.name ?? ""
   if (version >= 6) {
@@ -176,6 +188,13 @@ export function defaultListOffsetsPartition(): ListOffsetsPartition {
     timestamp: 0n,
     maxNumOffsets: 1,
   }
+}
+
+export function isDefaultListOffsetsPartition(v: ListOffsetsPartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.currentLeaderEpoch !== undefined && v.currentLeaderEpoch !== -1) &&
+    !(v.timestamp !== undefined && v.timestamp !== 0n) &&
+    !(v.maxNumOffsets !== undefined && v.maxNumOffsets !== 1)
 }
 
 export function encodeListOffsetsPartition(w: Writer, v: ListOffsetsPartition, version: number): void {

@@ -20,6 +20,11 @@ export function defaultListOffsetsResponse(): ListOffsetsResponse {
   }
 }
 
+export function isDefaultListOffsetsResponse(v: ListOffsetsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeListOffsetsResponse(w: Writer, v: ListOffsetsResponse, version: number): void {
   if (version >= 2) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -83,6 +88,11 @@ export function defaultListOffsetsTopicResponse(): ListOffsetsTopicResponse {
     name: "",
     partitions: [],
   }
+}
+
+export function isDefaultListOffsetsTopicResponse(v: ListOffsetsTopicResponse): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeListOffsetsTopicResponse(w: Writer, v: ListOffsetsTopicResponse, version: number): void {
@@ -159,6 +169,15 @@ export function defaultListOffsetsPartitionResponse(): ListOffsetsPartitionRespo
     offset: -1n,
     leaderEpoch: -1,
   }
+}
+
+export function isDefaultListOffsetsPartitionResponse(v: ListOffsetsPartitionResponse): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.oldStyleOffsets != null && v.oldStyleOffsets.length > 0) &&
+    !(v.timestamp !== undefined && v.timestamp !== -1n) &&
+    !(v.offset !== undefined && v.offset !== -1n) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1)
 }
 
 export function encodeListOffsetsPartitionResponse(w: Writer, v: ListOffsetsPartitionResponse, version: number): void {

@@ -20,6 +20,11 @@ export function defaultListPartitionReassignmentsRequest(): ListPartitionReassig
   }
 }
 
+export function isDefaultListPartitionReassignmentsRequest(v: ListPartitionReassignmentsRequest): boolean {
+  return !(v.timeoutMs !== undefined && v.timeoutMs !== 60000) &&
+    !(v.topics != null)
+}
+
 export function encodeListPartitionReassignmentsRequest(w: Writer, v: ListPartitionReassignmentsRequest, version: number): void {
   const f_timeoutMs = v.timeoutMs ?? 60000
   w.int32(f_timeoutMs)
@@ -75,6 +80,11 @@ export function defaultListPartitionReassignmentsTopics(): ListPartitionReassign
     name: "",
     partitionIndexes: [],
   }
+}
+
+export function isDefaultListPartitionReassignmentsTopics(v: ListPartitionReassignmentsTopics): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
 }
 
 export function encodeListPartitionReassignmentsTopics(w: Writer, v: ListPartitionReassignmentsTopics, version: number): void {

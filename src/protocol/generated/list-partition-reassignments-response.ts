@@ -26,6 +26,13 @@ export function defaultListPartitionReassignmentsResponse(): ListPartitionReassi
   }
 }
 
+export function isDefaultListPartitionReassignmentsResponse(v: ListPartitionReassignmentsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeListPartitionReassignmentsResponse(w: Writer, v: ListPartitionReassignmentsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -90,6 +97,11 @@ export function defaultOngoingTopicReassignment(): OngoingTopicReassignment {
   }
 }
 
+export function isDefaultOngoingTopicReassignment(v: OngoingTopicReassignment): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeOngoingTopicReassignment(w: Writer, v: OngoingTopicReassignment, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -148,6 +160,13 @@ export function defaultOngoingPartitionReassignment(): OngoingPartitionReassignm
     addingReplicas: [],
     removingReplicas: [],
   }
+}
+
+export function isDefaultOngoingPartitionReassignment(v: OngoingPartitionReassignment): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.replicas != null && v.replicas.length > 0) &&
+    !(v.addingReplicas != null && v.addingReplicas.length > 0) &&
+    !(v.removingReplicas != null && v.removingReplicas.length > 0)
 }
 
 export function encodeOngoingPartitionReassignment(w: Writer, v: OngoingPartitionReassignment, version: number): void {

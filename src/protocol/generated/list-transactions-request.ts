@@ -23,6 +23,12 @@ export function defaultListTransactionsRequest(): ListTransactionsRequest {
   }
 }
 
+export function isDefaultListTransactionsRequest(v: ListTransactionsRequest): boolean {
+  return !(v.stateFilters != null && v.stateFilters.length > 0) &&
+    !(v.producerIdFilters != null && v.producerIdFilters.length > 0) &&
+    !(v.durationFilter !== undefined && v.durationFilter !== -1n)
+}
+
 export function encodeListTransactionsRequest(w: Writer, v: ListTransactionsRequest, version: number): void {
   const f_stateFilters = v.stateFilters ?? []
   if (f_stateFilters == null) throw new ProtocolError('ListTransactionsRequest: non-nullable field StateFilters was null')

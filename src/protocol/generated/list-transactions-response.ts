@@ -24,6 +24,13 @@ export function defaultListTransactionsResponse(): ListTransactionsResponse {
   }
 }
 
+export function isDefaultListTransactionsResponse(v: ListTransactionsResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.unknownStateFilters != null && v.unknownStateFilters.length > 0) &&
+    !(v.transactionStates != null && v.transactionStates.length > 0)
+}
+
 export function encodeListTransactionsResponse(w: Writer, v: ListTransactionsResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -98,6 +105,12 @@ export function defaultTransactionState(): TransactionState {
     producerId: 0n,
     transactionState: "",
   }
+}
+
+export function isDefaultTransactionState(v: TransactionState): boolean {
+  return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
+    !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.transactionState !== undefined && v.transactionState !== "")
 }
 
 export function encodeTransactionState(w: Writer, v: TransactionState, version: number): void {

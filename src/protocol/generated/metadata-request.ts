@@ -26,6 +26,13 @@ export function defaultMetadataRequest(): MetadataRequest {
   }
 }
 
+export function isDefaultMetadataRequest(v: MetadataRequest): boolean {
+  return !(v.topics != null && v.topics.length > 0) &&
+    !(v.allowAutoTopicCreation !== undefined && v.allowAutoTopicCreation !== true) &&
+    !(v.includeClusterAuthorizedOperations !== undefined && v.includeClusterAuthorizedOperations !== false) &&
+    !(v.includeTopicAuthorizedOperations !== undefined && v.includeTopicAuthorizedOperations !== false)
+}
+
 export function encodeMetadataRequest(w: Writer, v: MetadataRequest, version: number): void {
   const f_topics = v.topics === undefined ? [] : v.topics
   if (f_topics == null) {
@@ -119,6 +126,11 @@ export function defaultMetadataRequestTopic(): MetadataRequestTopic {
     topicId: ZERO_UUID,
     name: "",
   }
+}
+
+export function isDefaultMetadataRequestTopic(v: MetadataRequestTopic): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.name !== undefined && v.name !== "")
 }
 
 export function encodeMetadataRequestTopic(w: Writer, v: MetadataRequestTopic, version: number): void {

@@ -32,6 +32,15 @@ export function defaultMetadataResponse(): MetadataResponse {
   }
 }
 
+export function isDefaultMetadataResponse(v: MetadataResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.brokers != null && v.brokers.length > 0) &&
+    !(v.clusterId != null) &&
+    !(v.controllerId !== undefined && v.controllerId !== -1) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.clusterAuthorizedOperations !== undefined && v.clusterAuthorizedOperations !== -2147483648)
+}
+
 export function encodeMetadataResponse(w: Writer, v: MetadataResponse, version: number): void {
   if (version >= 3) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -153,6 +162,13 @@ export function defaultMetadataResponseBroker(): MetadataResponseBroker {
   }
 }
 
+export function isDefaultMetadataResponseBroker(v: MetadataResponseBroker): boolean {
+  return !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.rack != null)
+}
+
 export function encodeMetadataResponseBroker(w: Writer, v: MetadataResponseBroker, version: number): void {
   const f_nodeId = v.nodeId ?? 0
   w.int32(f_nodeId)
@@ -234,6 +250,15 @@ export function defaultMetadataResponseTopic(): MetadataResponseTopic {
     partitions: [],
     topicAuthorizedOperations: -2147483648,
   }
+}
+
+export function isDefaultMetadataResponseTopic(v: MetadataResponseTopic): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.name !== undefined && v.name !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.isInternal !== undefined && v.isInternal !== false) &&
+    !(v.partitions != null && v.partitions.length > 0) &&
+    !(v.topicAuthorizedOperations !== undefined && v.topicAuthorizedOperations !== -2147483648)
 }
 
 export function encodeMetadataResponseTopic(w: Writer, v: MetadataResponseTopic, version: number): void {
@@ -350,6 +375,16 @@ export function defaultMetadataResponsePartition(): MetadataResponsePartition {
     isrNodes: [],
     offlineReplicas: [],
   }
+}
+
+export function isDefaultMetadataResponsePartition(v: MetadataResponsePartition): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
+    !(v.replicaNodes != null && v.replicaNodes.length > 0) &&
+    !(v.isrNodes != null && v.isrNodes.length > 0) &&
+    !(v.offlineReplicas != null && v.offlineReplicas.length > 0)
 }
 
 export function encodeMetadataResponsePartition(w: Writer, v: MetadataResponsePartition, version: number): void {

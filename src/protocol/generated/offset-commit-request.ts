@@ -32,6 +32,15 @@ export function defaultOffsetCommitRequest(): OffsetCommitRequest {
   }
 }
 
+export function isDefaultOffsetCommitRequest(v: OffsetCommitRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.generationIdOrMemberEpoch !== undefined && v.generationIdOrMemberEpoch !== -1) &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.groupInstanceId != null) &&
+    !(v.retentionTimeMs !== undefined && v.retentionTimeMs !== -1n) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeOffsetCommitRequest(w: Writer, v: OffsetCommitRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   if (version >= 8) {
@@ -143,6 +152,11 @@ export function defaultOffsetCommitRequestTopic(): OffsetCommitRequestTopic {
   }
 }
 
+export function isDefaultOffsetCommitRequestTopic(v: OffsetCommitRequestTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeOffsetCommitRequestTopic(w: Writer, v: OffsetCommitRequestTopic, version: number): void {
   const f_name = v.name ?? ""
   if (version >= 8) {
@@ -215,6 +229,14 @@ export function defaultOffsetCommitRequestPartition(): OffsetCommitRequestPartit
     commitTimestamp: -1n,
     committedMetadata: "",
   }
+}
+
+export function isDefaultOffsetCommitRequestPartition(v: OffsetCommitRequestPartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.committedOffset !== undefined && v.committedOffset !== 0n) &&
+    !(v.committedLeaderEpoch !== undefined && v.committedLeaderEpoch !== -1) &&
+    !(v.commitTimestamp !== undefined && v.commitTimestamp !== -1n) &&
+    !(v.committedMetadata !== undefined && v.committedMetadata !== "")
 }
 
 export function encodeOffsetCommitRequestPartition(w: Writer, v: OffsetCommitRequestPartition, version: number): void {

@@ -20,6 +20,11 @@ export function defaultOffsetCommitResponse(): OffsetCommitResponse {
   }
 }
 
+export function isDefaultOffsetCommitResponse(v: OffsetCommitResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeOffsetCommitResponse(w: Writer, v: OffsetCommitResponse, version: number): void {
   if (version >= 3) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -85,6 +90,11 @@ export function defaultOffsetCommitResponseTopic(): OffsetCommitResponseTopic {
   }
 }
 
+export function isDefaultOffsetCommitResponseTopic(v: OffsetCommitResponseTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeOffsetCommitResponseTopic(w: Writer, v: OffsetCommitResponseTopic, version: number): void {
   const f_name = v.name ?? ""
   if (version >= 8) {
@@ -148,6 +158,11 @@ export function defaultOffsetCommitResponsePartition(): OffsetCommitResponsePart
     partitionIndex: 0,
     errorCode: 0,
   }
+}
+
+export function isDefaultOffsetCommitResponsePartition(v: OffsetCommitResponsePartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeOffsetCommitResponsePartition(w: Writer, v: OffsetCommitResponsePartition, version: number): void {

@@ -19,6 +19,11 @@ export function defaultOffsetDeleteRequest(): OffsetDeleteRequest {
   }
 }
 
+export function isDefaultOffsetDeleteRequest(v: OffsetDeleteRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeOffsetDeleteRequest(w: Writer, v: OffsetDeleteRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   w.string(f_groupId!)
@@ -63,6 +68,11 @@ export function defaultOffsetDeleteRequestTopic(): OffsetDeleteRequestTopic {
   }
 }
 
+export function isDefaultOffsetDeleteRequestTopic(v: OffsetDeleteRequestTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeOffsetDeleteRequestTopic(w: Writer, v: OffsetDeleteRequestTopic, version: number): void {
   const f_name = v.name ?? ""
   w.string(f_name!)
@@ -102,6 +112,10 @@ export function defaultOffsetDeleteRequestPartition(): OffsetDeleteRequestPartit
   return {
     partitionIndex: 0,
   }
+}
+
+export function isDefaultOffsetDeleteRequestPartition(v: OffsetDeleteRequestPartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
 }
 
 export function encodeOffsetDeleteRequestPartition(w: Writer, v: OffsetDeleteRequestPartition, version: number): void {

@@ -22,6 +22,12 @@ export function defaultOffsetDeleteResponse(): OffsetDeleteResponse {
   }
 }
 
+export function isDefaultOffsetDeleteResponse(v: OffsetDeleteResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeOffsetDeleteResponse(w: Writer, v: OffsetDeleteResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)
@@ -71,6 +77,11 @@ export function defaultOffsetDeleteResponseTopic(): OffsetDeleteResponseTopic {
   }
 }
 
+export function isDefaultOffsetDeleteResponseTopic(v: OffsetDeleteResponseTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeOffsetDeleteResponseTopic(w: Writer, v: OffsetDeleteResponseTopic, version: number): void {
   const f_name = v.name ?? ""
   w.string(f_name!)
@@ -113,6 +124,11 @@ export function defaultOffsetDeleteResponsePartition(): OffsetDeleteResponsePart
     partitionIndex: 0,
     errorCode: 0,
   }
+}
+
+export function isDefaultOffsetDeleteResponsePartition(v: OffsetDeleteResponsePartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeOffsetDeleteResponsePartition(w: Writer, v: OffsetDeleteResponsePartition, version: number): void {

@@ -26,6 +26,13 @@ export function defaultOffsetFetchRequest(): OffsetFetchRequest {
   }
 }
 
+export function isDefaultOffsetFetchRequest(v: OffsetFetchRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.groups != null && v.groups.length > 0) &&
+    !(v.requireStable !== undefined && v.requireStable !== false)
+}
+
 export function encodeOffsetFetchRequest(w: Writer, v: OffsetFetchRequest, version: number): void {
   if (version <= 7) {
     const f_groupId = v.groupId ?? ""
@@ -142,6 +149,11 @@ export function defaultOffsetFetchRequestTopic(): OffsetFetchRequestTopic {
   }
 }
 
+export function isDefaultOffsetFetchRequestTopic(v: OffsetFetchRequestTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
+}
+
 export function encodeOffsetFetchRequestTopic(w: Writer, v: OffsetFetchRequestTopic, version: number): void {
   if (version <= 7) {
     const f_name = v.name ?? ""
@@ -223,6 +235,13 @@ export function defaultOffsetFetchRequestGroup(): OffsetFetchRequestGroup {
     memberEpoch: -1,
     topics: [],
   }
+}
+
+export function isDefaultOffsetFetchRequestGroup(v: OffsetFetchRequestGroup): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.memberId != null) &&
+    !(v.memberEpoch !== undefined && v.memberEpoch !== -1) &&
+    !(v.topics != null && v.topics.length > 0)
 }
 
 export function encodeOffsetFetchRequestGroup(w: Writer, v: OffsetFetchRequestGroup, version: number): void {
@@ -316,6 +335,11 @@ export function defaultOffsetFetchRequestTopics(): OffsetFetchRequestTopics {
     name: "",
     partitionIndexes: [],
   }
+}
+
+export function isDefaultOffsetFetchRequestTopics(v: OffsetFetchRequestTopics): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
 }
 
 export function encodeOffsetFetchRequestTopics(w: Writer, v: OffsetFetchRequestTopics, version: number): void {

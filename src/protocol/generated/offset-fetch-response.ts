@@ -26,6 +26,13 @@ export function defaultOffsetFetchResponse(): OffsetFetchResponse {
   }
 }
 
+export function isDefaultOffsetFetchResponse(v: OffsetFetchResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.groups != null && v.groups.length > 0)
+}
+
 export function encodeOffsetFetchResponse(w: Writer, v: OffsetFetchResponse, version: number): void {
   if (version >= 3) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -128,6 +135,11 @@ export function defaultOffsetFetchResponseTopic(): OffsetFetchResponseTopic {
   }
 }
 
+export function isDefaultOffsetFetchResponseTopic(v: OffsetFetchResponseTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeOffsetFetchResponseTopic(w: Writer, v: OffsetFetchResponseTopic, version: number): void {
   if (version <= 7) {
     const f_name = v.name ?? ""
@@ -212,6 +224,14 @@ export function defaultOffsetFetchResponsePartition(): OffsetFetchResponsePartit
     metadata: "",
     errorCode: 0,
   }
+}
+
+export function isDefaultOffsetFetchResponsePartition(v: OffsetFetchResponsePartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.committedOffset !== undefined && v.committedOffset !== 0n) &&
+    !(v.committedLeaderEpoch !== undefined && v.committedLeaderEpoch !== -1) &&
+    !(v.metadata !== undefined && v.metadata !== "") &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeOffsetFetchResponsePartition(w: Writer, v: OffsetFetchResponsePartition, version: number): void {
@@ -313,6 +333,12 @@ export function defaultOffsetFetchResponseGroup(): OffsetFetchResponseGroup {
   }
 }
 
+export function isDefaultOffsetFetchResponseGroup(v: OffsetFetchResponseGroup): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
+}
+
 export function encodeOffsetFetchResponseGroup(w: Writer, v: OffsetFetchResponseGroup, version: number): void {
   if (version >= 8) {
     const f_groupId = v.groupId ?? ""
@@ -396,6 +422,11 @@ export function defaultOffsetFetchResponseTopics(): OffsetFetchResponseTopics {
   }
 }
 
+export function isDefaultOffsetFetchResponseTopics(v: OffsetFetchResponseTopics): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeOffsetFetchResponseTopics(w: Writer, v: OffsetFetchResponseTopics, version: number): void {
   if (version >= 8) {
     const f_name = v.name ?? ""
@@ -475,6 +506,14 @@ export function defaultOffsetFetchResponsePartitions(): OffsetFetchResponseParti
     metadata: "",
     errorCode: 0,
   }
+}
+
+export function isDefaultOffsetFetchResponsePartitions(v: OffsetFetchResponsePartitions): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.committedOffset !== undefined && v.committedOffset !== 0n) &&
+    !(v.committedLeaderEpoch !== undefined && v.committedLeaderEpoch !== -1) &&
+    !(v.metadata !== undefined && v.metadata !== "") &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeOffsetFetchResponsePartitions(w: Writer, v: OffsetFetchResponsePartitions, version: number): void {

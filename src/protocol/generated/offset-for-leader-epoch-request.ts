@@ -20,6 +20,11 @@ export function defaultOffsetForLeaderEpochRequest(): OffsetForLeaderEpochReques
   }
 }
 
+export function isDefaultOffsetForLeaderEpochRequest(v: OffsetForLeaderEpochRequest): boolean {
+  return !(v.replicaId !== undefined && v.replicaId !== -2) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeOffsetForLeaderEpochRequest(w: Writer, v: OffsetForLeaderEpochRequest, version: number): void {
   if (version >= 3) {
     const f_replicaId = v.replicaId ?? -2
@@ -83,6 +88,11 @@ export function defaultOffsetForLeaderTopic(): OffsetForLeaderTopic {
     topic: "",
     partitions: [],
   }
+}
+
+export function isDefaultOffsetForLeaderTopic(v: OffsetForLeaderTopic): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeOffsetForLeaderTopic(w: Writer, v: OffsetForLeaderTopic, version: number): void {
@@ -151,6 +161,12 @@ export function defaultOffsetForLeaderPartition(): OffsetForLeaderPartition {
     currentLeaderEpoch: -1,
     leaderEpoch: 0,
   }
+}
+
+export function isDefaultOffsetForLeaderPartition(v: OffsetForLeaderPartition): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.currentLeaderEpoch !== undefined && v.currentLeaderEpoch !== -1) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
 }
 
 export function encodeOffsetForLeaderPartition(w: Writer, v: OffsetForLeaderPartition, version: number): void {

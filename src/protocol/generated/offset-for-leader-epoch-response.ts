@@ -20,6 +20,11 @@ export function defaultOffsetForLeaderEpochResponse(): OffsetForLeaderEpochRespo
   }
 }
 
+export function isDefaultOffsetForLeaderEpochResponse(v: OffsetForLeaderEpochResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeOffsetForLeaderEpochResponse(w: Writer, v: OffsetForLeaderEpochResponse, version: number): void {
   if (version >= 2) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0
@@ -83,6 +88,11 @@ export function defaultOffsetForLeaderTopicResult(): OffsetForLeaderTopicResult 
     topic: "",
     partitions: [],
   }
+}
+
+export function isDefaultOffsetForLeaderTopicResult(v: OffsetForLeaderTopicResult): boolean {
+  return !(v.topic !== undefined && v.topic !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeOffsetForLeaderTopicResult(w: Writer, v: OffsetForLeaderTopicResult, version: number): void {
@@ -154,6 +164,13 @@ export function defaultEpochEndOffset(): EpochEndOffset {
     leaderEpoch: -1,
     endOffset: -1n,
   }
+}
+
+export function isDefaultEpochEndOffset(v: EpochEndOffset): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
+    !(v.endOffset !== undefined && v.endOffset !== -1n)
 }
 
 export function encodeEpochEndOffset(w: Writer, v: EpochEndOffset, version: number): void {

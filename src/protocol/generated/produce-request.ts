@@ -26,6 +26,13 @@ export function defaultProduceRequest(): ProduceRequest {
   }
 }
 
+export function isDefaultProduceRequest(v: ProduceRequest): boolean {
+  return !(v.transactionalId != null) &&
+    !(v.acks !== undefined && v.acks !== 0) &&
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 0) &&
+    !(v.topicData != null && v.topicData.length > 0)
+}
+
 export function encodeProduceRequest(w: Writer, v: ProduceRequest, version: number): void {
   if (version >= 3) {
     const f_transactionalId = v.transactionalId === undefined ? null : v.transactionalId
@@ -107,6 +114,11 @@ export function defaultTopicProduceData(): TopicProduceData {
   }
 }
 
+export function isDefaultTopicProduceData(v: TopicProduceData): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitionData != null && v.partitionData.length > 0)
+}
+
 export function encodeTopicProduceData(w: Writer, v: TopicProduceData, version: number): void {
   const f_name = v.name ?? ""
   if (version >= 9) {
@@ -170,6 +182,11 @@ export function defaultPartitionProduceData(): PartitionProduceData {
     index: 0,
     records: null,
   }
+}
+
+export function isDefaultPartitionProduceData(v: PartitionProduceData): boolean {
+  return !(v.index !== undefined && v.index !== 0) &&
+    !(v.records != null)
 }
 
 export function encodePartitionProduceData(w: Writer, v: PartitionProduceData, version: number): void {

@@ -23,6 +23,12 @@ export function defaultProduceResponse(): ProduceResponse {
   }
 }
 
+export function isDefaultProduceResponse(v: ProduceResponse): boolean {
+  return !(v.responses != null && v.responses.length > 0) &&
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+}
+
 export function encodeProduceResponse(w: Writer, v: ProduceResponse, version: number): void {
   const f_responses = v.responses ?? []
   if (f_responses == null) throw new ProtocolError('ProduceResponse: non-nullable field Responses was null')
@@ -139,6 +145,11 @@ export function defaultTopicProduceResponse(): TopicProduceResponse {
   }
 }
 
+export function isDefaultTopicProduceResponse(v: TopicProduceResponse): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitionResponses != null && v.partitionResponses.length > 0)
+}
+
 export function encodeTopicProduceResponse(w: Writer, v: TopicProduceResponse, version: number): void {
   const f_name = v.name ?? ""
   if (version >= 9) {
@@ -221,6 +232,17 @@ export function defaultPartitionProduceResponse(): PartitionProduceResponse {
   }
 }
 
+export function isDefaultPartitionProduceResponse(v: PartitionProduceResponse): boolean {
+  return !(v.index !== undefined && v.index !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.baseOffset !== undefined && v.baseOffset !== 0n) &&
+    !(v.logAppendTimeMs !== undefined && v.logAppendTimeMs !== -1n) &&
+    !(v.logStartOffset !== undefined && v.logStartOffset !== -1n) &&
+    !(v.recordErrors != null && v.recordErrors.length > 0) &&
+    !(v.errorMessage != null) &&
+    !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader))
+}
+
 export function encodePartitionProduceResponse(w: Writer, v: PartitionProduceResponse, version: number): void {
   const f_index = v.index ?? 0
   w.int32(f_index)
@@ -256,10 +278,12 @@ export function encodePartitionProduceResponse(w: Writer, v: PartitionProduceRes
   if ((version >= 10) && !(version >= 10)) {
     const f_currentLeader = v.currentLeader ?? defaultLeaderIdAndEpoch()
     encodeLeaderIdAndEpoch(w, f_currentLeader, version)
+  } else {
+    if (!(version >= 10) && v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) throw new UnsupportedVersionError(`Attempted to write a non-default currentLeader at version ${version}`)
   }
   if (version >= 9) {
     let tagged: TaggedFieldWriter[] | null = null
-    if (version >= 10 && v.currentLeader != null) {
+    if (version >= 10 && v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) {
       const f_currentLeader = v.currentLeader
       ;(tagged ??= []).push({tag: 0, write: (w: Writer) => {
         encodeLeaderIdAndEpoch(w, f_currentLeader, version)
@@ -354,6 +378,11 @@ export function defaultBatchIndexAndErrorMessage(): BatchIndexAndErrorMessage {
   }
 }
 
+export function isDefaultBatchIndexAndErrorMessage(v: BatchIndexAndErrorMessage): boolean {
+  return !(v.batchIndex !== undefined && v.batchIndex !== 0) &&
+    !(v.batchIndexErrorMessage != null)
+}
+
 export function encodeBatchIndexAndErrorMessage(w: Writer, v: BatchIndexAndErrorMessage, version: number): void {
   if (version >= 8) {
     const f_batchIndex = v.batchIndex ?? 0
@@ -417,6 +446,11 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
     leaderId: -1,
     leaderEpoch: -1,
   }
+}
+
+export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
+  return !(v.leaderId !== undefined && v.leaderId !== -1) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1)
 }
 
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
@@ -484,6 +518,13 @@ export function defaultNodeEndpoint(): NodeEndpoint {
     port: 0,
     rack: null,
   }
+}
+
+export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
+  return !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.rack != null)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

@@ -29,6 +29,14 @@ export function defaultPushTelemetryRequest(): PushTelemetryRequest {
   }
 }
 
+export function isDefaultPushTelemetryRequest(v: PushTelemetryRequest): boolean {
+  return !(v.clientInstanceId != null && v.clientInstanceId !== ZERO_UUID) &&
+    !(v.subscriptionId !== undefined && v.subscriptionId !== 0) &&
+    !(v.terminating !== undefined && v.terminating !== false) &&
+    !(v.compressionType !== undefined && v.compressionType !== 0) &&
+    !(v.metrics != null && v.metrics.length > 0)
+}
+
 export function encodePushTelemetryRequest(w: Writer, v: PushTelemetryRequest, version: number): void {
   const f_clientInstanceId = v.clientInstanceId ?? ZERO_UUID
   w.uuid(f_clientInstanceId)

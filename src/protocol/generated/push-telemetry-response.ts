@@ -20,6 +20,11 @@ export function defaultPushTelemetryResponse(): PushTelemetryResponse {
   }
 }
 
+export function isDefaultPushTelemetryResponse(v: PushTelemetryResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
+}
+
 export function encodePushTelemetryResponse(w: Writer, v: PushTelemetryResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

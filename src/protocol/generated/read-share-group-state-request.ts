@@ -20,6 +20,11 @@ export function defaultReadShareGroupStateRequest(): ReadShareGroupStateRequest 
   }
 }
 
+export function isDefaultReadShareGroupStateRequest(v: ReadShareGroupStateRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeReadShareGroupStateRequest(w: Writer, v: ReadShareGroupStateRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   w.compactString(f_groupId!)
@@ -74,6 +79,11 @@ export function defaultReadStateData(): ReadStateData {
   }
 }
 
+export function isDefaultReadStateData(v: ReadStateData): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeReadStateData(w: Writer, v: ReadStateData, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -126,6 +136,11 @@ export function defaultPartitionData(): PartitionData {
     partition: 0,
     leaderEpoch: 0,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

@@ -17,6 +17,10 @@ export function defaultReadShareGroupStateResponse(): ReadShareGroupStateRespons
   }
 }
 
+export function isDefaultReadShareGroupStateResponse(v: ReadShareGroupStateResponse): boolean {
+  return !(v.results != null && v.results.length > 0)
+}
+
 export function encodeReadShareGroupStateResponse(w: Writer, v: ReadShareGroupStateResponse, version: number): void {
   const f_results = v.results ?? []
   if (f_results == null) throw new ProtocolError('ReadShareGroupStateResponse: non-nullable field Results was null')
@@ -64,6 +68,11 @@ export function defaultReadStateResult(): ReadStateResult {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultReadStateResult(v: ReadStateResult): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeReadStateResult(w: Writer, v: ReadStateResult, version: number): void {
@@ -129,6 +138,15 @@ export function defaultPartitionResult(): PartitionResult {
     startOffset: 0n,
     stateBatches: [],
   }
+}
+
+export function isDefaultPartitionResult(v: PartitionResult): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.stateEpoch !== undefined && v.stateEpoch !== 0) &&
+    !(v.startOffset !== undefined && v.startOffset !== 0n) &&
+    !(v.stateBatches != null && v.stateBatches.length > 0)
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {
@@ -209,6 +227,13 @@ export function defaultStateBatch(): StateBatch {
     deliveryState: 0,
     deliveryCount: 0,
   }
+}
+
+export function isDefaultStateBatch(v: StateBatch): boolean {
+  return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
+    !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
+    !(v.deliveryState !== undefined && v.deliveryState !== 0) &&
+    !(v.deliveryCount !== undefined && v.deliveryCount !== 0)
 }
 
 export function encodeStateBatch(w: Writer, v: StateBatch, version: number): void {

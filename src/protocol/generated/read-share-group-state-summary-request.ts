@@ -20,6 +20,11 @@ export function defaultReadShareGroupStateSummaryRequest(): ReadShareGroupStateS
   }
 }
 
+export function isDefaultReadShareGroupStateSummaryRequest(v: ReadShareGroupStateSummaryRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeReadShareGroupStateSummaryRequest(w: Writer, v: ReadShareGroupStateSummaryRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   w.compactString(f_groupId!)
@@ -74,6 +79,11 @@ export function defaultReadStateSummaryData(): ReadStateSummaryData {
   }
 }
 
+export function isDefaultReadStateSummaryData(v: ReadStateSummaryData): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeReadStateSummaryData(w: Writer, v: ReadStateSummaryData, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -126,6 +136,11 @@ export function defaultPartitionData(): PartitionData {
     partition: 0,
     leaderEpoch: 0,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

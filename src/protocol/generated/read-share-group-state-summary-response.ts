@@ -17,6 +17,10 @@ export function defaultReadShareGroupStateSummaryResponse(): ReadShareGroupState
   }
 }
 
+export function isDefaultReadShareGroupStateSummaryResponse(v: ReadShareGroupStateSummaryResponse): boolean {
+  return !(v.results != null && v.results.length > 0)
+}
+
 export function encodeReadShareGroupStateSummaryResponse(w: Writer, v: ReadShareGroupStateSummaryResponse, version: number): void {
   const f_results = v.results ?? []
   if (f_results == null) throw new ProtocolError('ReadShareGroupStateSummaryResponse: non-nullable field Results was null')
@@ -64,6 +68,11 @@ export function defaultReadStateSummaryResult(): ReadStateSummaryResult {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultReadStateSummaryResult(v: ReadStateSummaryResult): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeReadStateSummaryResult(w: Writer, v: ReadStateSummaryResult, version: number): void {
@@ -127,6 +136,14 @@ export function defaultPartitionResult(): PartitionResult {
     stateEpoch: 0,
     startOffset: 0n,
   }
+}
+
+export function isDefaultPartitionResult(v: PartitionResult): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.stateEpoch !== undefined && v.stateEpoch !== 0) &&
+    !(v.startOffset !== undefined && v.startOffset !== 0n)
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {

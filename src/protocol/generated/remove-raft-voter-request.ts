@@ -22,6 +22,12 @@ export function defaultRemoveRaftVoterRequest(): RemoveRaftVoterRequest {
   }
 }
 
+export function isDefaultRemoveRaftVoterRequest(v: RemoveRaftVoterRequest): boolean {
+  return !(v.clusterId !== undefined && v.clusterId !== "") &&
+    !(v.voterId !== undefined && v.voterId !== 0) &&
+    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID)
+}
+
 export function encodeRemoveRaftVoterRequest(w: Writer, v: RemoveRaftVoterRequest, version: number): void {
   const f_clusterId = v.clusterId === undefined ? "" : v.clusterId
   w.compactNullableString(f_clusterId)

@@ -23,6 +23,12 @@ export function defaultRemoveRaftVoterResponse(): RemoveRaftVoterResponse {
   }
 }
 
+export function isDefaultRemoveRaftVoterResponse(v: RemoveRaftVoterResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "")
+}
+
 export function encodeRemoveRaftVoterResponse(w: Writer, v: RemoveRaftVoterResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

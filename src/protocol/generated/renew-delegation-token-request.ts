@@ -20,6 +20,11 @@ export function defaultRenewDelegationTokenRequest(): RenewDelegationTokenReques
   }
 }
 
+export function isDefaultRenewDelegationTokenRequest(v: RenewDelegationTokenRequest): boolean {
+  return !(v.hmac != null && v.hmac.length > 0) &&
+    !(v.renewPeriodMs !== undefined && v.renewPeriodMs !== 0n)
+}
+
 export function encodeRenewDelegationTokenRequest(w: Writer, v: RenewDelegationTokenRequest, version: number): void {
   const f_hmac = v.hmac ?? EMPTY_BYTES
   if (version >= 2) {

@@ -26,6 +26,13 @@ export function defaultRequestHeader(): RequestHeader {
   }
 }
 
+export function isDefaultRequestHeader(v: RequestHeader): boolean {
+  return !(v.requestApiKey !== undefined && v.requestApiKey !== 0) &&
+    !(v.requestApiVersion !== undefined && v.requestApiVersion !== 0) &&
+    !(v.correlationId !== undefined && v.correlationId !== 0) &&
+    !(v.clientId !== undefined && v.clientId !== "")
+}
+
 export function encodeRequestHeader(w: Writer, v: RequestHeader, version: number): void {
   const f_requestApiKey = v.requestApiKey ?? 0
   w.int16(f_requestApiKey)

@@ -17,6 +17,10 @@ export function defaultResponseHeader(): ResponseHeader {
   }
 }
 
+export function isDefaultResponseHeader(v: ResponseHeader): boolean {
+  return !(v.correlationId !== undefined && v.correlationId !== 0)
+}
+
 export function encodeResponseHeader(w: Writer, v: ResponseHeader, version: number): void {
   const f_correlationId = v.correlationId ?? 0
   w.int32(f_correlationId)

@@ -17,6 +17,10 @@ export function defaultSaslAuthenticateRequest(): SaslAuthenticateRequest {
   }
 }
 
+export function isDefaultSaslAuthenticateRequest(v: SaslAuthenticateRequest): boolean {
+  return !(v.authBytes != null && v.authBytes.length > 0)
+}
+
 export function encodeSaslAuthenticateRequest(w: Writer, v: SaslAuthenticateRequest, version: number): void {
   const f_authBytes = v.authBytes ?? EMPTY_BYTES
   if (version >= 2) {

@@ -26,6 +26,13 @@ export function defaultSaslAuthenticateResponse(): SaslAuthenticateResponse {
   }
 }
 
+export function isDefaultSaslAuthenticateResponse(v: SaslAuthenticateResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.authBytes != null && v.authBytes.length > 0) &&
+    !(v.sessionLifetimeMs !== undefined && v.sessionLifetimeMs !== 0n)
+}
+
 export function encodeSaslAuthenticateResponse(w: Writer, v: SaslAuthenticateResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)

@@ -16,6 +16,10 @@ export function defaultSaslHandshakeRequest(): SaslHandshakeRequest {
   }
 }
 
+export function isDefaultSaslHandshakeRequest(v: SaslHandshakeRequest): boolean {
+  return !(v.mechanism !== undefined && v.mechanism !== "")
+}
+
 export function encodeSaslHandshakeRequest(w: Writer, v: SaslHandshakeRequest, version: number): void {
   const f_mechanism = v.mechanism ?? ""
   w.string(f_mechanism!)

@@ -19,6 +19,11 @@ export function defaultSaslHandshakeResponse(): SaslHandshakeResponse {
   }
 }
 
+export function isDefaultSaslHandshakeResponse(v: SaslHandshakeResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.mechanisms != null && v.mechanisms.length > 0)
+}
+
 export function encodeSaslHandshakeResponse(w: Writer, v: SaslHandshakeResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)

@@ -26,6 +26,13 @@ export function defaultShareAcknowledgeRequest(): ShareAcknowledgeRequest {
   }
 }
 
+export function isDefaultShareAcknowledgeRequest(v: ShareAcknowledgeRequest): boolean {
+  return !(v.groupId != null) &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.shareSessionEpoch !== undefined && v.shareSessionEpoch !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeShareAcknowledgeRequest(w: Writer, v: ShareAcknowledgeRequest, version: number): void {
   const f_groupId = v.groupId === undefined ? null : v.groupId
   w.compactNullableString(f_groupId)
@@ -90,6 +97,11 @@ export function defaultAcknowledgeTopic(): AcknowledgeTopic {
   }
 }
 
+export function isDefaultAcknowledgeTopic(v: AcknowledgeTopic): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeAcknowledgeTopic(w: Writer, v: AcknowledgeTopic, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -142,6 +154,11 @@ export function defaultAcknowledgePartition(): AcknowledgePartition {
     partitionIndex: 0,
     acknowledgementBatches: [],
   }
+}
+
+export function isDefaultAcknowledgePartition(v: AcknowledgePartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.acknowledgementBatches != null && v.acknowledgementBatches.length > 0)
 }
 
 export function encodeAcknowledgePartition(w: Writer, v: AcknowledgePartition, version: number): void {
@@ -199,6 +216,12 @@ export function defaultAcknowledgementBatch(): AcknowledgementBatch {
     lastOffset: 0n,
     acknowledgeTypes: [],
   }
+}
+
+export function isDefaultAcknowledgementBatch(v: AcknowledgementBatch): boolean {
+  return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
+    !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
+    !(v.acknowledgeTypes != null && v.acknowledgeTypes.length > 0)
 }
 
 export function encodeAcknowledgementBatch(w: Writer, v: AcknowledgementBatch, version: number): void {

@@ -29,6 +29,14 @@ export function defaultShareAcknowledgeResponse(): ShareAcknowledgeResponse {
   }
 }
 
+export function isDefaultShareAcknowledgeResponse(v: ShareAcknowledgeResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.responses != null && v.responses.length > 0) &&
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+}
+
 export function encodeShareAcknowledgeResponse(w: Writer, v: ShareAcknowledgeResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -109,6 +117,11 @@ export function defaultShareAcknowledgeTopicResponse(): ShareAcknowledgeTopicRes
   }
 }
 
+export function isDefaultShareAcknowledgeTopicResponse(v: ShareAcknowledgeTopicResponse): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeShareAcknowledgeTopicResponse(w: Writer, v: ShareAcknowledgeTopicResponse, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -168,6 +181,13 @@ export function defaultPartitionData(): PartitionData {
   }
 }
 
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader))
+}
+
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
   const f_partitionIndex = v.partitionIndex ?? 0
   w.int32(f_partitionIndex)
@@ -221,6 +241,11 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
   }
 }
 
+export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
+  return !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+}
+
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
   const f_leaderId = v.leaderId ?? 0
   w.int32(f_leaderId)
@@ -268,6 +293,13 @@ export function defaultNodeEndpoint(): NodeEndpoint {
     port: 0,
     rack: null,
   }
+}
+
+export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
+  return !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.rack != null)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

@@ -38,6 +38,17 @@ export function defaultShareFetchRequest(): ShareFetchRequest {
   }
 }
 
+export function isDefaultShareFetchRequest(v: ShareFetchRequest): boolean {
+  return !(v.groupId != null) &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.shareSessionEpoch !== undefined && v.shareSessionEpoch !== 0) &&
+    !(v.maxWaitMs !== undefined && v.maxWaitMs !== 0) &&
+    !(v.minBytes !== undefined && v.minBytes !== 0) &&
+    !(v.maxBytes !== undefined && v.maxBytes !== 2147483647) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.forgottenTopicsData != null && v.forgottenTopicsData.length > 0)
+}
+
 export function encodeShareFetchRequest(w: Writer, v: ShareFetchRequest, version: number): void {
   const f_groupId = v.groupId === undefined ? null : v.groupId
   w.compactNullableString(f_groupId)
@@ -133,6 +144,11 @@ export function defaultFetchTopic(): FetchTopic {
   }
 }
 
+export function isDefaultFetchTopic(v: FetchTopic): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeFetchTopic(w: Writer, v: FetchTopic, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -188,6 +204,12 @@ export function defaultFetchPartition(): FetchPartition {
     partitionMaxBytes: 0,
     acknowledgementBatches: [],
   }
+}
+
+export function isDefaultFetchPartition(v: FetchPartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.partitionMaxBytes !== undefined && v.partitionMaxBytes !== 0) &&
+    !(v.acknowledgementBatches != null && v.acknowledgementBatches.length > 0)
 }
 
 export function encodeFetchPartition(w: Writer, v: FetchPartition, version: number): void {
@@ -252,6 +274,12 @@ export function defaultAcknowledgementBatch(): AcknowledgementBatch {
   }
 }
 
+export function isDefaultAcknowledgementBatch(v: AcknowledgementBatch): boolean {
+  return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
+    !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
+    !(v.acknowledgeTypes != null && v.acknowledgeTypes.length > 0)
+}
+
 export function encodeAcknowledgementBatch(w: Writer, v: AcknowledgementBatch, version: number): void {
   const f_firstOffset = v.firstOffset ?? 0n
   w.int64(f_firstOffset)
@@ -309,6 +337,11 @@ export function defaultForgottenTopic(): ForgottenTopic {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultForgottenTopic(v: ForgottenTopic): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeForgottenTopic(w: Writer, v: ForgottenTopic, version: number): void {

@@ -29,6 +29,14 @@ export function defaultShareFetchResponse(): ShareFetchResponse {
   }
 }
 
+export function isDefaultShareFetchResponse(v: ShareFetchResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.responses != null && v.responses.length > 0) &&
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+}
+
 export function encodeShareFetchResponse(w: Writer, v: ShareFetchResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -109,6 +117,11 @@ export function defaultShareFetchableTopicResponse(): ShareFetchableTopicRespons
   }
 }
 
+export function isDefaultShareFetchableTopicResponse(v: ShareFetchableTopicResponse): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeShareFetchableTopicResponse(w: Writer, v: ShareFetchableTopicResponse, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -178,6 +191,17 @@ export function defaultPartitionData(): PartitionData {
     records: null,
     acquiredRecords: [],
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.acknowledgeErrorCode !== undefined && v.acknowledgeErrorCode !== 0) &&
+    !(v.acknowledgeErrorMessage != null) &&
+    !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) &&
+    !(v.records != null) &&
+    !(v.acquiredRecords != null && v.acquiredRecords.length > 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -264,6 +288,11 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
   }
 }
 
+export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
+  return !(v.leaderId !== undefined && v.leaderId !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+}
+
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
   const f_leaderId = v.leaderId ?? 0
   w.int32(f_leaderId)
@@ -308,6 +337,12 @@ export function defaultAcquiredRecords(): AcquiredRecords {
     lastOffset: 0n,
     deliveryCount: 0,
   }
+}
+
+export function isDefaultAcquiredRecords(v: AcquiredRecords): boolean {
+  return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
+    !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
+    !(v.deliveryCount !== undefined && v.deliveryCount !== 0)
 }
 
 export function encodeAcquiredRecords(w: Writer, v: AcquiredRecords, version: number): void {
@@ -362,6 +397,13 @@ export function defaultNodeEndpoint(): NodeEndpoint {
     port: 0,
     rack: null,
   }
+}
+
+export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
+  return !(v.nodeId !== undefined && v.nodeId !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0) &&
+    !(v.rack != null)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

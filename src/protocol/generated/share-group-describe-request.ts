@@ -20,6 +20,11 @@ export function defaultShareGroupDescribeRequest(): ShareGroupDescribeRequest {
   }
 }
 
+export function isDefaultShareGroupDescribeRequest(v: ShareGroupDescribeRequest): boolean {
+  return !(v.groupIds != null && v.groupIds.length > 0) &&
+    !(v.includeAuthorizedOperations !== undefined && v.includeAuthorizedOperations !== false)
+}
+
 export function encodeShareGroupDescribeRequest(w: Writer, v: ShareGroupDescribeRequest, version: number): void {
   const f_groupIds = v.groupIds ?? []
   if (f_groupIds == null) throw new ProtocolError('ShareGroupDescribeRequest: non-nullable field GroupIds was null')

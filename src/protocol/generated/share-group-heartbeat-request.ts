@@ -29,6 +29,14 @@ export function defaultShareGroupHeartbeatRequest(): ShareGroupHeartbeatRequest 
   }
 }
 
+export function isDefaultShareGroupHeartbeatRequest(v: ShareGroupHeartbeatRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.memberEpoch !== undefined && v.memberEpoch !== 0) &&
+    !(v.rackId != null) &&
+    !(v.subscribedTopicNames != null)
+}
+
 export function encodeShareGroupHeartbeatRequest(w: Writer, v: ShareGroupHeartbeatRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   w.compactString(f_groupId!)

@@ -35,6 +35,16 @@ export function defaultShareGroupHeartbeatResponse(): ShareGroupHeartbeatRespons
   }
 }
 
+export function isDefaultShareGroupHeartbeatResponse(v: ShareGroupHeartbeatResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null) &&
+    !(v.memberId != null) &&
+    !(v.memberEpoch !== undefined && v.memberEpoch !== 0) &&
+    !(v.heartbeatIntervalMs !== undefined && v.heartbeatIntervalMs !== 0) &&
+    !(v.assignment != null)
+}
+
 export function encodeShareGroupHeartbeatResponse(w: Writer, v: ShareGroupHeartbeatResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -112,6 +122,11 @@ export function defaultTopicPartitions(): TopicPartitions {
   }
 }
 
+export function isDefaultTopicPartitions(v: TopicPartitions): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTopicPartitions(w: Writer, v: TopicPartitions, version: number): void {
   const f_topicId = v.topicId ?? ZERO_UUID
   w.uuid(f_topicId)
@@ -161,6 +176,10 @@ export function defaultAssignment(): Assignment {
   return {
     topicPartitions: [],
   }
+}
+
+export function isDefaultAssignment(v: Assignment): boolean {
+  return !(v.topicPartitions != null && v.topicPartitions.length > 0)
 }
 
 export function encodeAssignment(w: Writer, v: Assignment, version: number): void {

@@ -17,6 +17,10 @@ export function defaultSnapshotFooterRecord(): SnapshotFooterRecord {
   }
 }
 
+export function isDefaultSnapshotFooterRecord(v: SnapshotFooterRecord): boolean {
+  return !(v.version !== undefined && v.version !== 0)
+}
+
 export function encodeSnapshotFooterRecord(w: Writer, v: SnapshotFooterRecord, version: number): void {
   const f_version = v.version ?? 0
   w.int16(f_version)

@@ -20,6 +20,11 @@ export function defaultSnapshotHeaderRecord(): SnapshotHeaderRecord {
   }
 }
 
+export function isDefaultSnapshotHeaderRecord(v: SnapshotHeaderRecord): boolean {
+  return !(v.version !== undefined && v.version !== 0) &&
+    !(v.lastContainedLogTimestamp !== undefined && v.lastContainedLogTimestamp !== 0n)
+}
+
 export function encodeSnapshotHeaderRecord(w: Writer, v: SnapshotHeaderRecord, version: number): void {
   const f_version = v.version ?? 0
   w.int16(f_version)

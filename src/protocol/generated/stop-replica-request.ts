@@ -38,6 +38,17 @@ export function defaultStopReplicaRequest(): StopReplicaRequest {
   }
 }
 
+export function isDefaultStopReplicaRequest(v: StopReplicaRequest): boolean {
+  return !(v.controllerId !== undefined && v.controllerId !== 0) &&
+    !(v.isKRaftController !== undefined && v.isKRaftController !== false) &&
+    !(v.controllerEpoch !== undefined && v.controllerEpoch !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    !(v.deletePartitions !== undefined && v.deletePartitions !== false) &&
+    !(v.ungroupedPartitions != null && v.ungroupedPartitions.length > 0) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.topicStates != null && v.topicStates.length > 0)
+}
+
 export function encodeStopReplicaRequest(w: Writer, v: StopReplicaRequest, version: number): void {
   const f_controllerId = v.controllerId ?? 0
   w.int32(f_controllerId)
@@ -185,6 +196,11 @@ export function defaultStopReplicaPartitionV0(): StopReplicaPartitionV0 {
   }
 }
 
+export function isDefaultStopReplicaPartitionV0(v: StopReplicaPartitionV0): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
+}
+
 export function encodeStopReplicaPartitionV0(w: Writer, v: StopReplicaPartitionV0, version: number): void {
   if (version <= 0) {
     const f_topicName = v.topicName ?? ""
@@ -244,6 +260,11 @@ export function defaultStopReplicaTopicV1(): StopReplicaTopicV1 {
     name: "",
     partitionIndexes: [],
   }
+}
+
+export function isDefaultStopReplicaTopicV1(v: StopReplicaTopicV1): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
 }
 
 export function encodeStopReplicaTopicV1(w: Writer, v: StopReplicaTopicV1, version: number): void {
@@ -323,6 +344,11 @@ export function defaultStopReplicaTopicState(): StopReplicaTopicState {
   }
 }
 
+export function isDefaultStopReplicaTopicState(v: StopReplicaTopicState): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitionStates != null && v.partitionStates.length > 0)
+}
+
 export function encodeStopReplicaTopicState(w: Writer, v: StopReplicaTopicState, version: number): void {
   if (version >= 3) {
     const f_topicName = v.topicName ?? ""
@@ -396,6 +422,12 @@ export function defaultStopReplicaPartitionState(): StopReplicaPartitionState {
     leaderEpoch: -1,
     deletePartition: false,
   }
+}
+
+export function isDefaultStopReplicaPartitionState(v: StopReplicaPartitionState): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
+    !(v.deletePartition !== undefined && v.deletePartition !== false)
 }
 
 export function encodeStopReplicaPartitionState(w: Writer, v: StopReplicaPartitionState, version: number): void {

@@ -20,6 +20,11 @@ export function defaultStopReplicaResponse(): StopReplicaResponse {
   }
 }
 
+export function isDefaultStopReplicaResponse(v: StopReplicaResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.partitionErrors != null && v.partitionErrors.length > 0)
+}
+
 export function encodeStopReplicaResponse(w: Writer, v: StopReplicaResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)
@@ -82,6 +87,12 @@ export function defaultStopReplicaPartitionError(): StopReplicaPartitionError {
     partitionIndex: 0,
     errorCode: 0,
   }
+}
+
+export function isDefaultStopReplicaPartitionError(v: StopReplicaPartitionError): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeStopReplicaPartitionError(w: Writer, v: StopReplicaPartitionError, version: number): void {

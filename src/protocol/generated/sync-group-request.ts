@@ -35,6 +35,16 @@ export function defaultSyncGroupRequest(): SyncGroupRequest {
   }
 }
 
+export function isDefaultSyncGroupRequest(v: SyncGroupRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.generationId !== undefined && v.generationId !== 0) &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.groupInstanceId != null) &&
+    !(v.protocolType != null) &&
+    !(v.protocolName != null) &&
+    !(v.assignments != null && v.assignments.length > 0)
+}
+
 export function encodeSyncGroupRequest(w: Writer, v: SyncGroupRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   if (version >= 4) {
@@ -145,6 +155,11 @@ export function defaultSyncGroupRequestAssignment(): SyncGroupRequestAssignment 
     memberId: "",
     assignment: EMPTY_BYTES,
   }
+}
+
+export function isDefaultSyncGroupRequestAssignment(v: SyncGroupRequestAssignment): boolean {
+  return !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.assignment != null && v.assignment.length > 0)
 }
 
 export function encodeSyncGroupRequestAssignment(w: Writer, v: SyncGroupRequestAssignment, version: number): void {

@@ -29,6 +29,14 @@ export function defaultSyncGroupResponse(): SyncGroupResponse {
   }
 }
 
+export function isDefaultSyncGroupResponse(v: SyncGroupResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.protocolType != null) &&
+    !(v.protocolName != null) &&
+    !(v.assignment != null && v.assignment.length > 0)
+}
+
 export function encodeSyncGroupResponse(w: Writer, v: SyncGroupResponse, version: number): void {
   if (version >= 1) {
     const f_throttleTimeMs = v.throttleTimeMs ?? 0

@@ -38,6 +38,17 @@ export function defaultTxnOffsetCommitRequest(): TxnOffsetCommitRequest {
   }
 }
 
+export function isDefaultTxnOffsetCommitRequest(v: TxnOffsetCommitRequest): boolean {
+  return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
+    !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
+    !(v.generationId !== undefined && v.generationId !== -1) &&
+    !(v.memberId !== undefined && v.memberId !== "") &&
+    !(v.groupInstanceId != null) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeTxnOffsetCommitRequest(w: Writer, v: TxnOffsetCommitRequest, version: number): void {
   const f_transactionalId = v.transactionalId ?? ""
   if (version >= 3) {
@@ -155,6 +166,11 @@ export function defaultTxnOffsetCommitRequestTopic(): TxnOffsetCommitRequestTopi
   }
 }
 
+export function isDefaultTxnOffsetCommitRequestTopic(v: TxnOffsetCommitRequestTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
+}
+
 export function encodeTxnOffsetCommitRequestTopic(w: Writer, v: TxnOffsetCommitRequestTopic, version: number): void {
   const f_name = v.name ?? ""
   if (version >= 3) {
@@ -224,6 +240,13 @@ export function defaultTxnOffsetCommitRequestPartition(): TxnOffsetCommitRequest
     committedLeaderEpoch: -1,
     committedMetadata: "",
   }
+}
+
+export function isDefaultTxnOffsetCommitRequestPartition(v: TxnOffsetCommitRequestPartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.committedOffset !== undefined && v.committedOffset !== 0n) &&
+    !(v.committedLeaderEpoch !== undefined && v.committedLeaderEpoch !== -1) &&
+    !(v.committedMetadata !== undefined && v.committedMetadata !== "")
 }
 
 export function encodeTxnOffsetCommitRequestPartition(w: Writer, v: TxnOffsetCommitRequestPartition, version: number): void {

@@ -20,6 +20,11 @@ export function defaultTxnOffsetCommitResponse(): TxnOffsetCommitResponse {
   }
 }
 
+export function isDefaultTxnOffsetCommitResponse(v: TxnOffsetCommitResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeTxnOffsetCommitResponse(w: Writer, v: TxnOffsetCommitResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -79,6 +84,11 @@ export function defaultTxnOffsetCommitResponseTopic(): TxnOffsetCommitResponseTo
     name: "",
     partitions: [],
   }
+}
+
+export function isDefaultTxnOffsetCommitResponseTopic(v: TxnOffsetCommitResponseTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTxnOffsetCommitResponseTopic(w: Writer, v: TxnOffsetCommitResponseTopic, version: number): void {
@@ -144,6 +154,11 @@ export function defaultTxnOffsetCommitResponsePartition(): TxnOffsetCommitRespon
     partitionIndex: 0,
     errorCode: 0,
   }
+}
+
+export function isDefaultTxnOffsetCommitResponsePartition(v: TxnOffsetCommitResponsePartition): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeTxnOffsetCommitResponsePartition(w: Writer, v: TxnOffsetCommitResponsePartition, version: number): void {

@@ -17,6 +17,10 @@ export function defaultUnregisterBrokerRequest(): UnregisterBrokerRequest {
   }
 }
 
+export function isDefaultUnregisterBrokerRequest(v: UnregisterBrokerRequest): boolean {
+  return !(v.brokerId !== undefined && v.brokerId !== 0)
+}
+
 export function encodeUnregisterBrokerRequest(w: Writer, v: UnregisterBrokerRequest, version: number): void {
   const f_brokerId = v.brokerId ?? 0
   w.int32(f_brokerId)

@@ -23,6 +23,12 @@ export function defaultUnregisterBrokerResponse(): UnregisterBrokerResponse {
   }
 }
 
+export function isDefaultUnregisterBrokerResponse(v: UnregisterBrokerResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "")
+}
+
 export function encodeUnregisterBrokerResponse(w: Writer, v: UnregisterBrokerResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)

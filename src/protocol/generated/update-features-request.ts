@@ -23,6 +23,12 @@ export function defaultUpdateFeaturesRequest(): UpdateFeaturesRequest {
   }
 }
 
+export function isDefaultUpdateFeaturesRequest(v: UpdateFeaturesRequest): boolean {
+  return !(v.timeoutMs !== undefined && v.timeoutMs !== 60000) &&
+    !(v.featureUpdates != null && v.featureUpdates.length > 0) &&
+    !(v.validateOnly !== undefined && v.validateOnly !== false)
+}
+
 export function encodeUpdateFeaturesRequest(w: Writer, v: UpdateFeaturesRequest, version: number): void {
   const f_timeoutMs = v.timeoutMs ?? 60000
   w.int32(f_timeoutMs)
@@ -92,6 +98,13 @@ export function defaultFeatureUpdateKey(): FeatureUpdateKey {
     allowDowngrade: false,
     upgradeType: 1,
   }
+}
+
+export function isDefaultFeatureUpdateKey(v: FeatureUpdateKey): boolean {
+  return !(v.feature !== undefined && v.feature !== "") &&
+    !(v.maxVersionLevel !== undefined && v.maxVersionLevel !== 0) &&
+    !(v.allowDowngrade !== undefined && v.allowDowngrade !== false) &&
+    !(v.upgradeType !== undefined && v.upgradeType !== 1)
 }
 
 export function encodeFeatureUpdateKey(w: Writer, v: FeatureUpdateKey, version: number): void {

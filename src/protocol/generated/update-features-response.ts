@@ -26,6 +26,13 @@ export function defaultUpdateFeaturesResponse(): UpdateFeaturesResponse {
   }
 }
 
+export function isDefaultUpdateFeaturesResponse(v: UpdateFeaturesResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    !(v.results != null && v.results.length > 0)
+}
+
 export function encodeUpdateFeaturesResponse(w: Writer, v: UpdateFeaturesResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
@@ -95,6 +102,12 @@ export function defaultUpdatableFeatureResult(): UpdatableFeatureResult {
     errorCode: 0,
     errorMessage: "",
   }
+}
+
+export function isDefaultUpdatableFeatureResult(v: UpdatableFeatureResult): boolean {
+  return !(v.feature !== undefined && v.feature !== "") &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage !== undefined && v.errorMessage !== "")
 }
 
 export function encodeUpdatableFeatureResult(w: Writer, v: UpdatableFeatureResult, version: number): void {

@@ -37,6 +37,17 @@ export function defaultUpdateMetadataRequest(): UpdateMetadataRequest {
   }
 }
 
+export function isDefaultUpdateMetadataRequest(v: UpdateMetadataRequest): boolean {
+  return !(v.controllerId !== undefined && v.controllerId !== 0) &&
+    !(v.isKRaftController !== undefined && v.isKRaftController !== false) &&
+    !(v.type !== undefined && v.type !== 0) &&
+    !(v.controllerEpoch !== undefined && v.controllerEpoch !== 0) &&
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    !(v.ungroupedPartitionStates != null && v.ungroupedPartitionStates.length > 0) &&
+    !(v.topicStates != null && v.topicStates.length > 0) &&
+    !(v.liveBrokers != null && v.liveBrokers.length > 0)
+}
+
 export function encodeUpdateMetadataRequest(w: Writer, v: UpdateMetadataRequest, version: number): void {
   const f_controllerId = v.controllerId ?? 0
   w.int32(f_controllerId)
@@ -218,6 +229,18 @@ export function defaultUpdateMetadataPartitionState(): UpdateMetadataPartitionSt
   }
 }
 
+export function isDefaultUpdateMetadataPartitionState(v: UpdateMetadataPartitionState): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.controllerEpoch !== undefined && v.controllerEpoch !== 0) &&
+    !(v.leader !== undefined && v.leader !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    !(v.isr != null && v.isr.length > 0) &&
+    !(v.zkVersion !== undefined && v.zkVersion !== 0) &&
+    !(v.replicas != null && v.replicas.length > 0) &&
+    !(v.offlineReplicas != null && v.offlineReplicas.length > 0)
+}
+
 export function encodeUpdateMetadataPartitionState(w: Writer, v: UpdateMetadataPartitionState, version: number): void {
   if (version <= 4) {
     const f_topicName = v.topicName ?? ""
@@ -349,6 +372,12 @@ export function defaultUpdateMetadataTopicState(): UpdateMetadataTopicState {
   }
 }
 
+export function isDefaultUpdateMetadataTopicState(v: UpdateMetadataTopicState): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitionStates != null && v.partitionStates.length > 0)
+}
+
 export function encodeUpdateMetadataTopicState(w: Writer, v: UpdateMetadataTopicState, version: number): void {
   if (version >= 5) {
     const f_topicName = v.topicName ?? ""
@@ -442,6 +471,14 @@ export function defaultUpdateMetadataBroker(): UpdateMetadataBroker {
     endpoints: [],
     rack: "",
   }
+}
+
+export function isDefaultUpdateMetadataBroker(v: UpdateMetadataBroker): boolean {
+  return !(v.id !== undefined && v.id !== 0) &&
+    !(v.v0Host !== undefined && v.v0Host !== "") &&
+    !(v.v0Port !== undefined && v.v0Port !== 0) &&
+    !(v.endpoints != null && v.endpoints.length > 0) &&
+    !(v.rack !== undefined && v.rack !== "")
 }
 
 export function encodeUpdateMetadataBroker(w: Writer, v: UpdateMetadataBroker, version: number): void {
@@ -544,6 +581,13 @@ export function defaultUpdateMetadataEndpoint(): UpdateMetadataEndpoint {
     listener: "",
     securityProtocol: 0,
   }
+}
+
+export function isDefaultUpdateMetadataEndpoint(v: UpdateMetadataEndpoint): boolean {
+  return !(v.port !== undefined && v.port !== 0) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.listener !== undefined && v.listener !== "") &&
+    !(v.securityProtocol !== undefined && v.securityProtocol !== 0)
 }
 
 export function encodeUpdateMetadataEndpoint(w: Writer, v: UpdateMetadataEndpoint, version: number): void {

@@ -17,6 +17,10 @@ export function defaultUpdateMetadataResponse(): UpdateMetadataResponse {
   }
 }
 
+export function isDefaultUpdateMetadataResponse(v: UpdateMetadataResponse): boolean {
+  return !(v.errorCode !== undefined && v.errorCode !== 0)
+}
+
 export function encodeUpdateMetadataResponse(w: Writer, v: UpdateMetadataResponse, version: number): void {
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)

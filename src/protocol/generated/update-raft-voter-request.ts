@@ -31,6 +31,15 @@ export function defaultUpdateRaftVoterRequest(): UpdateRaftVoterRequest {
   }
 }
 
+export function isDefaultUpdateRaftVoterRequest(v: UpdateRaftVoterRequest): boolean {
+  return !(v.clusterId !== undefined && v.clusterId !== "") &&
+    !(v.currentLeaderEpoch !== undefined && v.currentLeaderEpoch !== 0) &&
+    !(v.voterId !== undefined && v.voterId !== 0) &&
+    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
+    !(v.listeners != null && v.listeners.length > 0) &&
+    !(v.kRaftVersionFeature != null && !isDefaultKRaftVersionFeature(v.kRaftVersionFeature))
+}
+
 export function encodeUpdateRaftVoterRequest(w: Writer, v: UpdateRaftVoterRequest, version: number): void {
   const f_clusterId = v.clusterId === undefined ? "" : v.clusterId
   w.compactNullableString(f_clusterId)
@@ -108,6 +117,12 @@ export function defaultListener(): Listener {
   }
 }
 
+export function isDefaultListener(v: Listener): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0)
+}
+
 export function encodeListener(w: Writer, v: Listener, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -154,6 +169,11 @@ export function defaultKRaftVersionFeature(): KRaftVersionFeature {
     minSupportedVersion: 0,
     maxSupportedVersion: 0,
   }
+}
+
+export function isDefaultKRaftVersionFeature(v: KRaftVersionFeature): boolean {
+  return !(v.minSupportedVersion !== undefined && v.minSupportedVersion !== 0) &&
+    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0)
 }
 
 export function encodeKRaftVersionFeature(w: Writer, v: KRaftVersionFeature, version: number): void {

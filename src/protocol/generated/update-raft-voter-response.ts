@@ -22,13 +22,19 @@ export function defaultUpdateRaftVoterResponse(): UpdateRaftVoterResponse {
   }
 }
 
+export function isDefaultUpdateRaftVoterResponse(v: UpdateRaftVoterResponse): boolean {
+  return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.currentLeader != null && !isDefaultCurrentLeader(v.currentLeader))
+}
+
 export function encodeUpdateRaftVoterResponse(w: Writer, v: UpdateRaftVoterResponse, version: number): void {
   const f_throttleTimeMs = v.throttleTimeMs ?? 0
   w.int32(f_throttleTimeMs)
   const f_errorCode = v.errorCode ?? 0
   w.int16(f_errorCode)
   let tagged: TaggedFieldWriter[] | null = null
-  if (v.currentLeader != null) {
+  if (v.currentLeader != null && !isDefaultCurrentLeader(v.currentLeader)) {
     const f_currentLeader = v.currentLeader
     ;(tagged ??= []).push({tag: 0, write: (w: Writer) => {
       encodeCurrentLeader(w, f_currentLeader, version)
@@ -87,6 +93,13 @@ export function defaultCurrentLeader(): CurrentLeader {
     host: "",
     port: 0,
   }
+}
+
+export function isDefaultCurrentLeader(v: CurrentLeader): boolean {
+  return !(v.leaderId !== undefined && v.leaderId !== -1) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0)
 }
 
 export function encodeCurrentLeader(w: Writer, v: CurrentLeader, version: number): void {

@@ -21,6 +21,12 @@ export function defaultVoteRequest(): VoteRequest {
   }
 }
 
+export function isDefaultVoteRequest(v: VoteRequest): boolean {
+  return !(v.clusterId != null) &&
+    !(v.voterId !== undefined && v.voterId !== -1) &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeVoteRequest(w: Writer, v: VoteRequest, version: number): void {
   const f_clusterId = v.clusterId === undefined ? null : v.clusterId
   w.compactNullableString(f_clusterId)
@@ -81,6 +87,11 @@ export function defaultTopicData(): TopicData {
     topicName: "",
     partitions: [],
   }
+}
+
+export function isDefaultTopicData(v: TopicData): boolean {
+  return !(v.topicName !== undefined && v.topicName !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -150,6 +161,16 @@ export function defaultPartitionData(): PartitionData {
     lastOffsetEpoch: 0,
     lastOffset: 0n,
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.candidateEpoch !== undefined && v.candidateEpoch !== 0) &&
+    !(v.candidateId !== undefined && v.candidateId !== 0) &&
+    !(v.candidateDirectoryId != null && v.candidateDirectoryId !== ZERO_UUID) &&
+    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
+    !(v.lastOffsetEpoch !== undefined && v.lastOffsetEpoch !== 0) &&
+    !(v.lastOffset !== undefined && v.lastOffset !== 0n)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

@@ -19,6 +19,11 @@ export function defaultVotersRecord(): VotersRecord {
   }
 }
 
+export function isDefaultVotersRecord(v: VotersRecord): boolean {
+  return !(v.version !== undefined && v.version !== 0) &&
+    !(v.voters != null && v.voters.length > 0)
+}
+
 export function encodeVotersRecord(w: Writer, v: VotersRecord, version: number): void {
   const f_version = v.version ?? 0
   w.int16(f_version)
@@ -77,6 +82,13 @@ export function defaultVoter(): Voter {
     endpoints: [],
     kRaftVersionFeature: defaultKRaftVersionFeature(),
   }
+}
+
+export function isDefaultVoter(v: Voter): boolean {
+  return !(v.voterId !== undefined && v.voterId !== 0) &&
+    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
+    !(v.endpoints != null && v.endpoints.length > 0) &&
+    !(v.kRaftVersionFeature != null && !isDefaultKRaftVersionFeature(v.kRaftVersionFeature))
 }
 
 export function encodeVoter(w: Writer, v: Voter, version: number): void {
@@ -146,6 +158,12 @@ export function defaultEndpoint(): Endpoint {
   }
 }
 
+export function isDefaultEndpoint(v: Endpoint): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.host !== undefined && v.host !== "") &&
+    !(v.port !== undefined && v.port !== 0)
+}
+
 export function encodeEndpoint(w: Writer, v: Endpoint, version: number): void {
   const f_name = v.name ?? ""
   w.compactString(f_name!)
@@ -192,6 +210,11 @@ export function defaultKRaftVersionFeature(): KRaftVersionFeature {
     minSupportedVersion: 0,
     maxSupportedVersion: 0,
   }
+}
+
+export function isDefaultKRaftVersionFeature(v: KRaftVersionFeature): boolean {
+  return !(v.minSupportedVersion !== undefined && v.minSupportedVersion !== 0) &&
+    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0)
 }
 
 export function encodeKRaftVersionFeature(w: Writer, v: KRaftVersionFeature, version: number): void {

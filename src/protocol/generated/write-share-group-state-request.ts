@@ -20,6 +20,11 @@ export function defaultWriteShareGroupStateRequest(): WriteShareGroupStateReques
   }
 }
 
+export function isDefaultWriteShareGroupStateRequest(v: WriteShareGroupStateRequest): boolean {
+  return !(v.groupId !== undefined && v.groupId !== "") &&
+    !(v.topics != null && v.topics.length > 0)
+}
+
 export function encodeWriteShareGroupStateRequest(w: Writer, v: WriteShareGroupStateRequest, version: number): void {
   const f_groupId = v.groupId ?? ""
   w.compactString(f_groupId!)
@@ -72,6 +77,11 @@ export function defaultWriteStateData(): WriteStateData {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultWriteStateData(v: WriteStateData): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeWriteStateData(w: Writer, v: WriteStateData, version: number): void {
@@ -134,6 +144,14 @@ export function defaultPartitionData(): PartitionData {
     startOffset: 0n,
     stateBatches: [],
   }
+}
+
+export function isDefaultPartitionData(v: PartitionData): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.stateEpoch !== undefined && v.stateEpoch !== 0) &&
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    !(v.startOffset !== undefined && v.startOffset !== 0n) &&
+    !(v.stateBatches != null && v.stateBatches.length > 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -209,6 +227,13 @@ export function defaultStateBatch(): StateBatch {
     deliveryState: 0,
     deliveryCount: 0,
   }
+}
+
+export function isDefaultStateBatch(v: StateBatch): boolean {
+  return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
+    !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
+    !(v.deliveryState !== undefined && v.deliveryState !== 0) &&
+    !(v.deliveryCount !== undefined && v.deliveryCount !== 0)
 }
 
 export function encodeStateBatch(w: Writer, v: StateBatch, version: number): void {

@@ -17,6 +17,10 @@ export function defaultWriteShareGroupStateResponse(): WriteShareGroupStateRespo
   }
 }
 
+export function isDefaultWriteShareGroupStateResponse(v: WriteShareGroupStateResponse): boolean {
+  return !(v.results != null && v.results.length > 0)
+}
+
 export function encodeWriteShareGroupStateResponse(w: Writer, v: WriteShareGroupStateResponse, version: number): void {
   const f_results = v.results ?? []
   if (f_results == null) throw new ProtocolError('WriteShareGroupStateResponse: non-nullable field Results was null')
@@ -64,6 +68,11 @@ export function defaultWriteStateResult(): WriteStateResult {
     topicId: ZERO_UUID,
     partitions: [],
   }
+}
+
+export function isDefaultWriteStateResult(v: WriteStateResult): boolean {
+  return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeWriteStateResult(w: Writer, v: WriteStateResult, version: number): void {
@@ -121,6 +130,12 @@ export function defaultPartitionResult(): PartitionResult {
     errorCode: 0,
     errorMessage: null,
   }
+}
+
+export function isDefaultPartitionResult(v: PartitionResult): boolean {
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    !(v.errorMessage != null)
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {

@@ -17,6 +17,10 @@ export function defaultWriteTxnMarkersRequest(): WriteTxnMarkersRequest {
   }
 }
 
+export function isDefaultWriteTxnMarkersRequest(v: WriteTxnMarkersRequest): boolean {
+  return !(v.markers != null && v.markers.length > 0)
+}
+
 export function encodeWriteTxnMarkersRequest(w: Writer, v: WriteTxnMarkersRequest, version: number): void {
   const f_markers = v.markers ?? []
   if (f_markers == null) throw new ProtocolError('WriteTxnMarkersRequest: non-nullable field Markers was null')
@@ -80,6 +84,14 @@ export function defaultWritableTxnMarker(): WritableTxnMarker {
     topics: [],
     coordinatorEpoch: 0,
   }
+}
+
+export function isDefaultWritableTxnMarker(v: WritableTxnMarker): boolean {
+  return !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
+    !(v.transactionResult !== undefined && v.transactionResult !== false) &&
+    !(v.topics != null && v.topics.length > 0) &&
+    !(v.coordinatorEpoch !== undefined && v.coordinatorEpoch !== 0)
 }
 
 export function encodeWritableTxnMarker(w: Writer, v: WritableTxnMarker, version: number): void {
@@ -156,6 +168,11 @@ export function defaultWritableTxnMarkerTopic(): WritableTxnMarkerTopic {
     name: "",
     partitionIndexes: [],
   }
+}
+
+export function isDefaultWritableTxnMarkerTopic(v: WritableTxnMarkerTopic): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
 }
 
 export function encodeWritableTxnMarkerTopic(w: Writer, v: WritableTxnMarkerTopic, version: number): void {

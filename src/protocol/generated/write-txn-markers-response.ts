@@ -17,6 +17,10 @@ export function defaultWriteTxnMarkersResponse(): WriteTxnMarkersResponse {
   }
 }
 
+export function isDefaultWriteTxnMarkersResponse(v: WriteTxnMarkersResponse): boolean {
+  return !(v.markers != null && v.markers.length > 0)
+}
+
 export function encodeWriteTxnMarkersResponse(w: Writer, v: WriteTxnMarkersResponse, version: number): void {
   const f_markers = v.markers ?? []
   if (f_markers == null) throw new ProtocolError('WriteTxnMarkersResponse: non-nullable field Markers was null')
@@ -71,6 +75,11 @@ export function defaultWritableTxnMarkerResult(): WritableTxnMarkerResult {
     producerId: 0n,
     topics: [],
   }
+}
+
+export function isDefaultWritableTxnMarkerResult(v: WritableTxnMarkerResult): boolean {
+  return !(v.producerId !== undefined && v.producerId !== 0n) &&
+    !(v.topics != null && v.topics.length > 0)
 }
 
 export function encodeWritableTxnMarkerResult(w: Writer, v: WritableTxnMarkerResult, version: number): void {
@@ -132,6 +141,11 @@ export function defaultWritableTxnMarkerTopicResult(): WritableTxnMarkerTopicRes
     name: "",
     partitions: [],
   }
+}
+
+export function isDefaultWritableTxnMarkerTopicResult(v: WritableTxnMarkerTopicResult): boolean {
+  return !(v.name !== undefined && v.name !== "") &&
+    !(v.partitions != null && v.partitions.length > 0)
 }
 
 export function encodeWritableTxnMarkerTopicResult(w: Writer, v: WritableTxnMarkerTopicResult, version: number): void {
@@ -197,6 +211,11 @@ export function defaultWritableTxnMarkerPartitionResult(): WritableTxnMarkerPart
     partitionIndex: 0,
     errorCode: 0,
   }
+}
+
+export function isDefaultWritableTxnMarkerPartitionResult(v: WritableTxnMarkerPartitionResult): boolean {
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    !(v.errorCode !== undefined && v.errorCode !== 0)
 }
 
 export function encodeWritableTxnMarkerPartitionResult(w: Writer, v: WritableTxnMarkerPartitionResult, version: number): void {
