@@ -5,7 +5,7 @@
 
 import {describe, expect, it} from 'vitest'
 
-import {ProtocolError, Reader, Writer, ZERO_UUID} from '../../src/protocol/primitives.js'
+import {ProtocolError, Reader, Writer, writeTaggedFields, ZERO_UUID} from '../../src/protocol/primitives.js'
 
 function bytesOf(write: (w: Writer) => void): number[] {
   const w = new Writer(1)
@@ -383,5 +383,35 @@ describe('Writer', () => {
     w.string('abc')
     w.patchInt32(at, w.pos - 4)
     expect([...w.finish()]).toEqual([0, 0, 0, 5, 0, 3, 0x61, 0x62, 0x63])
+  })
+})
+
+describe('writeTaggedFields', () => {
+  it('writes count, then tag/size/data in ascending tag order, merging known and unknown fields', () => {
+    const w = new Writer()
+    writeTaggedFields(
+      w,
+      [
+        {tag: 3, write: x => x.int8(3)},
+        {tag: 1, write: x => x.int16(1)},
+      ],
+      [
+        {tag: 200, data: Buffer.from([0xaa])},
+        {tag: 0, data: Buffer.alloc(0)},
+        {tag: 2, data: Buffer.from([7, 8])},
+      ],
+    )
+    expect([...w.finish()]).toEqual([5, 0, 0, 1, 2, 0, 1, 2, 2, 7, 8, 3, 1, 3, 0xc8, 0x01, 1, 0xaa])
+  })
+
+  it('writes a single zero byte when there is nothing to write', () => {
+    const w = new Writer()
+    writeTaggedFields(w, null, undefined)
+    writeTaggedFields(w, [], [])
+    expect([...w.finish()]).toEqual([0, 0])
+  })
+
+  it('refuses the same tag twice', () => {
+    expect(() => writeTaggedFields(new Writer(), [{tag: 1, write: x => x.int8(1)}], [{tag: 1, data: Buffer.alloc(0)}])).toThrow(ProtocolError)
   })
 })
