@@ -32,9 +32,11 @@ import {
   isEmptyRange,
   loadSchemas,
   normalize,
+  parseVersions,
   randomFieldValue,
   randomMessage,
   refEncode,
+  stripJsonComments,
   Rng,
   versionsOf,
   type GenOptions,
@@ -128,6 +130,9 @@ function seedOf(name: string, version: number, salt: number): number {
   return (h ^ Math.imul(version + 1, 0x9e3779b1)) >>> 0
 }
 
+/** More seeds per version for a deeper (slower) run: TSKAFKA_CODEC_SEEDS=200 npx vitest run test/unit/codec-roundtrip.test.ts */
+const EXTRA_SEEDS = Number(process.env['TSKAFKA_CODEC_SEEDS'] ?? 0)
+
 const SEED_PLAIN: GenOptions = {nullChance: 0, minArray: 0, unknownTags: false}
 const SEED_NULLS: GenOptions = {nullChance: 0.7, minArray: 0, unknownTags: true}
 const SEED_GATES: GenOptions = {nullChance: 0, minArray: 1, unknownTags: false}
@@ -213,6 +218,15 @@ describe.each(CASES)('%s', (_title, {msg, version}) => {
     }
   })
 
+  if (EXTRA_SEEDS > 0) {
+    it(`round-trips ${EXTRA_SEEDS} more seeds (TSKAFKA_CODEC_SEEDS)`, () => {
+      for (let i = 0; i < EXTRA_SEEDS; i++) {
+        const opts: GenOptions = {nullChance: (i % 4) / 4, minArray: 0, unknownTags: i % 2 === 1}
+        roundTrip(msg, version, randomMessage(msg, version, seedOf(msg.name, version, 100 + i), opts))
+      }
+    })
+  }
+
   it('treats missing properties as schema defaults and decodes absent fields as defaults', () => {
     const {encode, decode, makeDefault} = codecOf(msg.name)
     const defaults = defaultStruct(msg, msg.root)
@@ -271,7 +285,8 @@ describe.each(CASES)('%s', (_title, {msg, version}) => {
         if (!threw) problems.push(`${slot.path}: null accepted at v${version} where the field is not nullable`)
       }
     }
-    if (!isFlexible(msg, version)) {
+    // Messages that are never flexible have no _unknownTaggedFields property to set.
+    if (!isFlexible(msg, version) && !isEmptyRange(msg.flexibleVersions)) {
       const withTags = {...base, _unknownTaggedFields: [{tag: 0, data: Buffer.from([1])}]}
       let error: unknown = null
       try {
@@ -421,6 +436,14 @@ describe('tagged fields', () => {
     expect(byteDifference(encodeWith(encode, decoded, 12), bytes)).toBeNull()
   })
 
+  it('writes a tagged struct whose only non-default content is its unknown tagged fields (Kafka equals() compares them)', () => {
+    const {encode, decode} = codecOf('FetchRequest')
+    const value = {replicaState: {replicaId: -1, replicaEpoch: -1n, _unknownTaggedFields: [{tag: 5, data: Buffer.from([1])}]}}
+    const bytes = encodeWith(encode, value, 15)
+    expect(byteDifference(bytes, refEncode(schema('FetchRequest'), {...defaultStruct(schema('FetchRequest'), schema('FetchRequest').root), ...value}, 15))).toBeNull()
+    expect(normalize(decode(new Reader(bytes), 15))['replicaState']).toEqual(normalize(value.replicaState))
+  })
+
   it('keeps unknown tagged fields inside nested structs', () => {
     const {encode, decode} = codecOf('MetadataRequest')
     const value = {
@@ -549,6 +572,24 @@ describe('API_KEY and API_DESCRIPTORS', () => {
     }
     expect(wrong).toEqual([])
     expect(descriptors.size).toBe(requests.length)
+  })
+})
+
+describe('schema helpers', () => {
+  it('parse version ranges', () => {
+    expect(parseVersions('0+')).toEqual({lo: 0, hi: 0x7fff})
+    expect(parseVersions('1-3')).toEqual({lo: 1, hi: 3})
+    expect(parseVersions('3')).toEqual({lo: 3, hi: 3})
+    expect(isEmptyRange(parseVersions('none'))).toBe(true)
+    expect(isEmptyRange(parseVersions(undefined))).toBe(true)
+    expect(inRange(parseVersions('1-3'), 0)).toBe(false)
+    expect(inRange(parseVersions('1-3'), 3)).toBe(true)
+    expect(() => parseVersions('3-1')).toThrow()
+    expect(() => parseVersions('x')).toThrow()
+  })
+
+  it('strip // comments but not // inside strings', () => {
+    expect(JSON.parse(stripJsonComments('{\n// c\n"a": "http://x" // d\n}'))).toEqual({a: 'http://x'})
   })
 })
 
