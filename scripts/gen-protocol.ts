@@ -534,6 +534,8 @@ function generateStruct(c: Code, msg: Message, s: Struct): void {
   c.line()
   c.block(`export function isDefault${s.name}(v: ${s.name}): boolean {`, () => {
     const tests = s.fields.map((f) => `!(${nonDefaultCondition(f, `v.${f.prop}`)})`)
+    // As Kafka's equals(), unknown tagged fields make a struct differ from its default.
+    if (hasFlexible) tests.push('(v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)')
     c.line(`return ${tests.length === 0 ? 'true' : tests.join(' &&\n    ')}`)
   })
 

@@ -30,7 +30,8 @@ export function isDefaultAddOffsetsToTxnRequest(v: AddOffsetsToTxnRequest): bool
   return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
     !(v.producerId !== undefined && v.producerId !== 0n) &&
     !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
-    !(v.groupId !== undefined && v.groupId !== "")
+    !(v.groupId !== undefined && v.groupId !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddOffsetsToTxnRequest(w: Writer, v: AddOffsetsToTxnRequest, version: number): void {

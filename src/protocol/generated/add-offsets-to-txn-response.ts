@@ -22,7 +22,8 @@ export function defaultAddOffsetsToTxnResponse(): AddOffsetsToTxnResponse {
 
 export function isDefaultAddOffsetsToTxnResponse(v: AddOffsetsToTxnResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddOffsetsToTxnResponse(w: Writer, v: AddOffsetsToTxnResponse, version: number): void {

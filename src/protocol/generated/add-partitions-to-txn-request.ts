@@ -34,7 +34,8 @@ export function isDefaultAddPartitionsToTxnRequest(v: AddPartitionsToTxnRequest)
     !(v.v3AndBelowTransactionalId !== undefined && v.v3AndBelowTransactionalId !== "") &&
     !(v.v3AndBelowProducerId !== undefined && v.v3AndBelowProducerId !== 0n) &&
     !(v.v3AndBelowProducerEpoch !== undefined && v.v3AndBelowProducerEpoch !== 0) &&
-    !(v.v3AndBelowTopics != null && v.v3AndBelowTopics.length > 0)
+    !(v.v3AndBelowTopics != null && v.v3AndBelowTopics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddPartitionsToTxnRequest(w: Writer, v: AddPartitionsToTxnRequest, version: number): void {
@@ -160,7 +161,8 @@ export function defaultAddPartitionsToTxnTopic(): AddPartitionsToTxnTopic {
 
 export function isDefaultAddPartitionsToTxnTopic(v: AddPartitionsToTxnTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddPartitionsToTxnTopic(w: Writer, v: AddPartitionsToTxnTopic, version: number): void {
@@ -242,7 +244,8 @@ export function isDefaultAddPartitionsToTxnTransaction(v: AddPartitionsToTxnTran
     !(v.producerId !== undefined && v.producerId !== 0n) &&
     !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
     !(v.verifyOnly !== undefined && v.verifyOnly !== false) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddPartitionsToTxnTransaction(w: Writer, v: AddPartitionsToTxnTransaction, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultAddPartitionsToTxnResponse(v: AddPartitionsToTxnRespons
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.resultsByTransaction != null && v.resultsByTransaction.length > 0) &&
-    !(v.resultsByTopicV3AndBelow != null && v.resultsByTopicV3AndBelow.length > 0)
+    !(v.resultsByTopicV3AndBelow != null && v.resultsByTopicV3AndBelow.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddPartitionsToTxnResponse(w: Writer, v: AddPartitionsToTxnResponse, version: number): void {
@@ -133,7 +134,8 @@ export function defaultAddPartitionsToTxnTopicResult(): AddPartitionsToTxnTopicR
 
 export function isDefaultAddPartitionsToTxnTopicResult(v: AddPartitionsToTxnTopicResult): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.resultsByPartition != null && v.resultsByPartition.length > 0)
+    !(v.resultsByPartition != null && v.resultsByPartition.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddPartitionsToTxnTopicResult(w: Writer, v: AddPartitionsToTxnTopicResult, version: number): void {
@@ -203,7 +205,8 @@ export function defaultAddPartitionsToTxnPartitionResult(): AddPartitionsToTxnPa
 
 export function isDefaultAddPartitionsToTxnPartitionResult(v: AddPartitionsToTxnPartitionResult): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.partitionErrorCode !== undefined && v.partitionErrorCode !== 0)
+    !(v.partitionErrorCode !== undefined && v.partitionErrorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddPartitionsToTxnPartitionResult(w: Writer, v: AddPartitionsToTxnPartitionResult, version: number): void {
@@ -257,7 +260,8 @@ export function defaultAddPartitionsToTxnResult(): AddPartitionsToTxnResult {
 
 export function isDefaultAddPartitionsToTxnResult(v: AddPartitionsToTxnResult): boolean {
   return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
-    !(v.topicResults != null && v.topicResults.length > 0)
+    !(v.topicResults != null && v.topicResults.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddPartitionsToTxnResult(w: Writer, v: AddPartitionsToTxnResult, version: number): void {

@@ -32,7 +32,8 @@ export function isDefaultAddRaftVoterRequest(v: AddRaftVoterRequest): boolean {
     !(v.timeoutMs !== undefined && v.timeoutMs !== 0) &&
     !(v.voterId !== undefined && v.voterId !== 0) &&
     !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
-    !(v.listeners != null && v.listeners.length > 0)
+    !(v.listeners != null && v.listeners.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddRaftVoterRequest(w: Writer, v: AddRaftVoterRequest, version: number): void {
@@ -110,7 +111,8 @@ export function defaultListener(): Listener {
 export function isDefaultListener(v: Listener): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.host !== undefined && v.host !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListener(w: Writer, v: Listener, version: number): void {

@@ -26,7 +26,8 @@ export function defaultAddRaftVoterResponse(): AddRaftVoterResponse {
 export function isDefaultAddRaftVoterResponse(v: AddRaftVoterResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAddRaftVoterResponse(w: Writer, v: AddRaftVoterResponse, version: number): void {

@@ -22,7 +22,8 @@ export function defaultAllocateProducerIdsRequest(): AllocateProducerIdsRequest 
 
 export function isDefaultAllocateProducerIdsRequest(v: AllocateProducerIdsRequest): boolean {
   return !(v.brokerId !== undefined && v.brokerId !== 0) &&
-    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n)
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAllocateProducerIdsRequest(w: Writer, v: AllocateProducerIdsRequest, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultAllocateProducerIdsResponse(v: AllocateProducerIdsRespo
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.producerIdStart !== undefined && v.producerIdStart !== 0n) &&
-    !(v.producerIdLen !== undefined && v.producerIdLen !== 0)
+    !(v.producerIdLen !== undefined && v.producerIdLen !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAllocateProducerIdsResponse(w: Writer, v: AllocateProducerIdsResponse, version: number): void {

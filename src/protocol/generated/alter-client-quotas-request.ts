@@ -22,7 +22,8 @@ export function defaultAlterClientQuotasRequest(): AlterClientQuotasRequest {
 
 export function isDefaultAlterClientQuotasRequest(v: AlterClientQuotasRequest): boolean {
   return !(v.entries != null && v.entries.length > 0) &&
-    !(v.validateOnly !== undefined && v.validateOnly !== false)
+    !(v.validateOnly !== undefined && v.validateOnly !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterClientQuotasRequest(w: Writer, v: AlterClientQuotasRequest, version: number): void {
@@ -88,7 +89,8 @@ export function defaultEntryData(): EntryData {
 
 export function isDefaultEntryData(v: EntryData): boolean {
   return !(v.entity != null && v.entity.length > 0) &&
-    !(v.ops != null && v.ops.length > 0)
+    !(v.ops != null && v.ops.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEntryData(w: Writer, v: EntryData, version: number): void {
@@ -166,7 +168,8 @@ export function defaultEntityData(): EntityData {
 
 export function isDefaultEntityData(v: EntityData): boolean {
   return !(v.entityType !== undefined && v.entityType !== "") &&
-    !(v.entityName !== undefined && v.entityName !== "")
+    !(v.entityName !== undefined && v.entityName !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEntityData(w: Writer, v: EntityData, version: number): void {
@@ -232,7 +235,8 @@ export function defaultOpData(): OpData {
 export function isDefaultOpData(v: OpData): boolean {
   return !(v.key !== undefined && v.key !== "") &&
     !(v.value !== undefined && v.value !== 0) &&
-    !(v.remove !== undefined && v.remove !== false)
+    !(v.remove !== undefined && v.remove !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOpData(w: Writer, v: OpData, version: number): void {

@@ -22,7 +22,8 @@ export function defaultAlterClientQuotasResponse(): AlterClientQuotasResponse {
 
 export function isDefaultAlterClientQuotasResponse(v: AlterClientQuotasResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.entries != null && v.entries.length > 0)
+    !(v.entries != null && v.entries.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterClientQuotasResponse(w: Writer, v: AlterClientQuotasResponse, version: number): void {
@@ -92,7 +93,8 @@ export function defaultEntryData(): EntryData {
 export function isDefaultEntryData(v: EntryData): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
-    !(v.entity != null && v.entity.length > 0)
+    !(v.entity != null && v.entity.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEntryData(w: Writer, v: EntryData, version: number): void {
@@ -167,7 +169,8 @@ export function defaultEntityData(): EntityData {
 
 export function isDefaultEntityData(v: EntityData): boolean {
   return !(v.entityType !== undefined && v.entityType !== "") &&
-    !(v.entityName !== undefined && v.entityName !== "")
+    !(v.entityName !== undefined && v.entityName !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEntityData(w: Writer, v: EntityData, version: number): void {

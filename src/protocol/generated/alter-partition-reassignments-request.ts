@@ -22,7 +22,8 @@ export function defaultAlterPartitionReassignmentsRequest(): AlterPartitionReass
 
 export function isDefaultAlterPartitionReassignmentsRequest(v: AlterPartitionReassignmentsRequest): boolean {
   return !(v.timeoutMs !== undefined && v.timeoutMs !== 60000) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterPartitionReassignmentsRequest(w: Writer, v: AlterPartitionReassignmentsRequest, version: number): void {
@@ -81,7 +82,8 @@ export function defaultReassignableTopic(): ReassignableTopic {
 
 export function isDefaultReassignableTopic(v: ReassignableTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReassignableTopic(w: Writer, v: ReassignableTopic, version: number): void {
@@ -140,7 +142,8 @@ export function defaultReassignablePartition(): ReassignablePartition {
 
 export function isDefaultReassignablePartition(v: ReassignablePartition): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.replicas != null)
+    !(v.replicas != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReassignablePartition(w: Writer, v: ReassignablePartition, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultAlterPartitionReassignmentsResponse(v: AlterPartitionRe
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
-    !(v.responses != null && v.responses.length > 0)
+    !(v.responses != null && v.responses.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterPartitionReassignmentsResponse(w: Writer, v: AlterPartitionReassignmentsResponse, version: number): void {
@@ -99,7 +100,8 @@ export function defaultReassignableTopicResponse(): ReassignableTopicResponse {
 
 export function isDefaultReassignableTopicResponse(v: ReassignableTopicResponse): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReassignableTopicResponse(w: Writer, v: ReassignableTopicResponse, version: number): void {
@@ -162,7 +164,8 @@ export function defaultReassignablePartitionResponse(): ReassignablePartitionRes
 export function isDefaultReassignablePartitionResponse(v: ReassignablePartitionResponse): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReassignablePartitionResponse(w: Writer, v: ReassignablePartitionResponse, version: number): void {

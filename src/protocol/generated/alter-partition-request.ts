@@ -25,7 +25,8 @@ export function defaultAlterPartitionRequest(): AlterPartitionRequest {
 export function isDefaultAlterPartitionRequest(v: AlterPartitionRequest): boolean {
   return !(v.brokerId !== undefined && v.brokerId !== 0) &&
     !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterPartitionRequest(w: Writer, v: AlterPartitionRequest, version: number): void {
@@ -92,7 +93,8 @@ export function defaultTopicData(): TopicData {
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -179,7 +181,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
     !(v.newIsr != null && v.newIsr.length > 0) &&
     !(v.newIsrWithEpochs != null && v.newIsrWithEpochs.length > 0) &&
     !(v.leaderRecoveryState !== undefined && v.leaderRecoveryState !== 0) &&
-    !(v.partitionEpoch !== undefined && v.partitionEpoch !== 0)
+    !(v.partitionEpoch !== undefined && v.partitionEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -287,7 +290,8 @@ export function defaultBrokerState(): BrokerState {
 
 export function isDefaultBrokerState(v: BrokerState): boolean {
   return !(v.brokerId !== undefined && v.brokerId !== 0) &&
-    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n)
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeBrokerState(w: Writer, v: BrokerState, version: number): void {

@@ -25,7 +25,8 @@ export function defaultAlterPartitionResponse(): AlterPartitionResponse {
 export function isDefaultAlterPartitionResponse(v: AlterPartitionResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterPartitionResponse(w: Writer, v: AlterPartitionResponse, version: number): void {
@@ -92,7 +93,8 @@ export function defaultTopicData(): TopicData {
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -184,7 +186,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
     !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
     !(v.isr != null && v.isr.length > 0) &&
     !(v.leaderRecoveryState !== undefined && v.leaderRecoveryState !== 0) &&
-    !(v.partitionEpoch !== undefined && v.partitionEpoch !== 0)
+    !(v.partitionEpoch !== undefined && v.partitionEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

@@ -18,7 +18,8 @@ export function defaultAlterReplicaLogDirsRequest(): AlterReplicaLogDirsRequest 
 }
 
 export function isDefaultAlterReplicaLogDirsRequest(v: AlterReplicaLogDirsRequest): boolean {
-  return !(v.dirs != null && v.dirs.length > 0)
+  return !(v.dirs != null && v.dirs.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterReplicaLogDirsRequest(w: Writer, v: AlterReplicaLogDirsRequest, version: number): void {
@@ -79,7 +80,8 @@ export function defaultAlterReplicaLogDir(): AlterReplicaLogDir {
 
 export function isDefaultAlterReplicaLogDir(v: AlterReplicaLogDir): boolean {
   return !(v.path !== undefined && v.path !== "") &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterReplicaLogDir(w: Writer, v: AlterReplicaLogDir, version: number): void {
@@ -149,7 +151,8 @@ export function defaultAlterReplicaLogDirTopic(): AlterReplicaLogDirTopic {
 
 export function isDefaultAlterReplicaLogDirTopic(v: AlterReplicaLogDirTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterReplicaLogDirTopic(w: Writer, v: AlterReplicaLogDirTopic, version: number): void {

@@ -22,7 +22,8 @@ export function defaultAlterReplicaLogDirsResponse(): AlterReplicaLogDirsRespons
 
 export function isDefaultAlterReplicaLogDirsResponse(v: AlterReplicaLogDirsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.results != null && v.results.length > 0)
+    !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterReplicaLogDirsResponse(w: Writer, v: AlterReplicaLogDirsResponse, version: number): void {
@@ -88,7 +89,8 @@ export function defaultAlterReplicaLogDirTopicResult(): AlterReplicaLogDirTopicR
 
 export function isDefaultAlterReplicaLogDirTopicResult(v: AlterReplicaLogDirTopicResult): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterReplicaLogDirTopicResult(w: Writer, v: AlterReplicaLogDirTopicResult, version: number): void {
@@ -158,7 +160,8 @@ export function defaultAlterReplicaLogDirPartitionResult(): AlterReplicaLogDirPa
 
 export function isDefaultAlterReplicaLogDirPartitionResult(v: AlterReplicaLogDirPartitionResult): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterReplicaLogDirPartitionResult(w: Writer, v: AlterReplicaLogDirPartitionResult, version: number): void {

@@ -22,7 +22,8 @@ export function defaultAlterUserScramCredentialsRequest(): AlterUserScramCredent
 
 export function isDefaultAlterUserScramCredentialsRequest(v: AlterUserScramCredentialsRequest): boolean {
   return !(v.deletions != null && v.deletions.length > 0) &&
-    !(v.upsertions != null && v.upsertions.length > 0)
+    !(v.upsertions != null && v.upsertions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterUserScramCredentialsRequest(w: Writer, v: AlterUserScramCredentialsRequest, version: number): void {
@@ -92,7 +93,8 @@ export function defaultScramCredentialDeletion(): ScramCredentialDeletion {
 
 export function isDefaultScramCredentialDeletion(v: ScramCredentialDeletion): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.mechanism !== undefined && v.mechanism !== 0)
+    !(v.mechanism !== undefined && v.mechanism !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeScramCredentialDeletion(w: Writer, v: ScramCredentialDeletion, version: number): void {
@@ -152,7 +154,8 @@ export function isDefaultScramCredentialUpsertion(v: ScramCredentialUpsertion): 
     !(v.mechanism !== undefined && v.mechanism !== 0) &&
     !(v.iterations !== undefined && v.iterations !== 0) &&
     !(v.salt != null && v.salt.length > 0) &&
-    !(v.saltedPassword != null && v.saltedPassword.length > 0)
+    !(v.saltedPassword != null && v.saltedPassword.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeScramCredentialUpsertion(w: Writer, v: ScramCredentialUpsertion, version: number): void {

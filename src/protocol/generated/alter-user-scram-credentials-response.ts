@@ -22,7 +22,8 @@ export function defaultAlterUserScramCredentialsResponse(): AlterUserScramCreden
 
 export function isDefaultAlterUserScramCredentialsResponse(v: AlterUserScramCredentialsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.results != null && v.results.length > 0)
+    !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterUserScramCredentialsResponse(w: Writer, v: AlterUserScramCredentialsResponse, version: number): void {
@@ -85,7 +86,8 @@ export function defaultAlterUserScramCredentialsResult(): AlterUserScramCredenti
 export function isDefaultAlterUserScramCredentialsResult(v: AlterUserScramCredentialsResult): boolean {
   return !(v.user !== undefined && v.user !== "") &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterUserScramCredentialsResult(w: Writer, v: AlterUserScramCredentialsResult, version: number): void {

@@ -22,7 +22,8 @@ export function defaultApiVersionsRequest(): ApiVersionsRequest {
 
 export function isDefaultApiVersionsRequest(v: ApiVersionsRequest): boolean {
   return !(v.clientSoftwareName !== undefined && v.clientSoftwareName !== "") &&
-    !(v.clientSoftwareVersion !== undefined && v.clientSoftwareVersion !== "")
+    !(v.clientSoftwareVersion !== undefined && v.clientSoftwareVersion !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeApiVersionsRequest(w: Writer, v: ApiVersionsRequest, version: number): void {

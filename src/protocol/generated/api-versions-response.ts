@@ -42,7 +42,8 @@ export function isDefaultApiVersionsResponse(v: ApiVersionsResponse): boolean {
     !(v.supportedFeatures != null && v.supportedFeatures.length > 0) &&
     !(v.finalizedFeaturesEpoch !== undefined && v.finalizedFeaturesEpoch !== -1n) &&
     !(v.finalizedFeatures != null && v.finalizedFeatures.length > 0) &&
-    !(v.zkMigrationReady !== undefined && v.zkMigrationReady !== false)
+    !(v.zkMigrationReady !== undefined && v.zkMigrationReady !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeApiVersionsResponse(w: Writer, v: ApiVersionsResponse, version: number): void {
@@ -261,7 +262,8 @@ export function defaultApiVersion(): ApiVersion {
 export function isDefaultApiVersion(v: ApiVersion): boolean {
   return !(v.apiKey !== undefined && v.apiKey !== 0) &&
     !(v.minVersion !== undefined && v.minVersion !== 0) &&
-    !(v.maxVersion !== undefined && v.maxVersion !== 0)
+    !(v.maxVersion !== undefined && v.maxVersion !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeApiVersion(w: Writer, v: ApiVersion, version: number): void {
@@ -324,7 +326,8 @@ export function defaultSupportedFeatureKey(): SupportedFeatureKey {
 export function isDefaultSupportedFeatureKey(v: SupportedFeatureKey): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.minVersion !== undefined && v.minVersion !== 0) &&
-    !(v.maxVersion !== undefined && v.maxVersion !== 0)
+    !(v.maxVersion !== undefined && v.maxVersion !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSupportedFeatureKey(w: Writer, v: SupportedFeatureKey, version: number): void {
@@ -405,7 +408,8 @@ export function defaultFinalizedFeatureKey(): FinalizedFeatureKey {
 export function isDefaultFinalizedFeatureKey(v: FinalizedFeatureKey): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.maxVersionLevel !== undefined && v.maxVersionLevel !== 0) &&
-    !(v.minVersionLevel !== undefined && v.minVersionLevel !== 0)
+    !(v.minVersionLevel !== undefined && v.minVersionLevel !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFinalizedFeatureKey(w: Writer, v: FinalizedFeatureKey, version: number): void {

@@ -25,7 +25,8 @@ export function defaultAssignReplicasToDirsRequest(): AssignReplicasToDirsReques
 export function isDefaultAssignReplicasToDirsRequest(v: AssignReplicasToDirsRequest): boolean {
   return !(v.brokerId !== undefined && v.brokerId !== 0) &&
     !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
-    !(v.directories != null && v.directories.length > 0)
+    !(v.directories != null && v.directories.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAssignReplicasToDirsRequest(w: Writer, v: AssignReplicasToDirsRequest, version: number): void {
@@ -88,7 +89,8 @@ export function defaultDirectoryData(): DirectoryData {
 
 export function isDefaultDirectoryData(v: DirectoryData): boolean {
   return !(v.id != null && v.id !== ZERO_UUID) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDirectoryData(w: Writer, v: DirectoryData, version: number): void {
@@ -146,7 +148,8 @@ export function defaultTopicData(): TopicData {
 
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -201,7 +204,8 @@ export function defaultPartitionData(): PartitionData {
 }
 
 export function isDefaultPartitionData(v: PartitionData): boolean {
-  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

@@ -25,7 +25,8 @@ export function defaultAssignReplicasToDirsResponse(): AssignReplicasToDirsRespo
 export function isDefaultAssignReplicasToDirsResponse(v: AssignReplicasToDirsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.directories != null && v.directories.length > 0)
+    !(v.directories != null && v.directories.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAssignReplicasToDirsResponse(w: Writer, v: AssignReplicasToDirsResponse, version: number): void {
@@ -88,7 +89,8 @@ export function defaultDirectoryData(): DirectoryData {
 
 export function isDefaultDirectoryData(v: DirectoryData): boolean {
   return !(v.id != null && v.id !== ZERO_UUID) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDirectoryData(w: Writer, v: DirectoryData, version: number): void {
@@ -146,7 +148,8 @@ export function defaultTopicData(): TopicData {
 
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -205,7 +208,8 @@ export function defaultPartitionData(): PartitionData {
 
 export function isDefaultPartitionData(v: PartitionData): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

@@ -28,7 +28,8 @@ export function isDefaultBeginQuorumEpochRequest(v: BeginQuorumEpochRequest): bo
   return !(v.clusterId != null) &&
     !(v.voterId !== undefined && v.voterId !== -1) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.leaderEndpoints != null && v.leaderEndpoints.length > 0)
+    !(v.leaderEndpoints != null && v.leaderEndpoints.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeBeginQuorumEpochRequest(w: Writer, v: BeginQuorumEpochRequest, version: number): void {
@@ -126,7 +127,8 @@ export function defaultTopicData(): TopicData {
 
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -204,7 +206,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
     !(v.leaderId !== undefined && v.leaderId !== 0) &&
-    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -276,7 +279,8 @@ export function defaultLeaderEndpoint(): LeaderEndpoint {
 export function isDefaultLeaderEndpoint(v: LeaderEndpoint): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.host !== undefined && v.host !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderEndpoint(w: Writer, v: LeaderEndpoint, version: number): void {

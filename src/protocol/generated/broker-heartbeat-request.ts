@@ -38,7 +38,8 @@ export function isDefaultBrokerHeartbeatRequest(v: BrokerHeartbeatRequest): bool
     !(v.currentMetadataOffset !== undefined && v.currentMetadataOffset !== 0n) &&
     !(v.wantFence !== undefined && v.wantFence !== false) &&
     !(v.wantShutDown !== undefined && v.wantShutDown !== false) &&
-    !(v.offlineLogDirs != null && v.offlineLogDirs.length > 0)
+    !(v.offlineLogDirs != null && v.offlineLogDirs.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeBrokerHeartbeatRequest(w: Writer, v: BrokerHeartbeatRequest, version: number): void {

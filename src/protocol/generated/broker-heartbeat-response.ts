@@ -34,7 +34,8 @@ export function isDefaultBrokerHeartbeatResponse(v: BrokerHeartbeatResponse): bo
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.isCaughtUp !== undefined && v.isCaughtUp !== false) &&
     !(v.isFenced !== undefined && v.isFenced !== true) &&
-    !(v.shouldShutDown !== undefined && v.shouldShutDown !== false)
+    !(v.shouldShutDown !== undefined && v.shouldShutDown !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeBrokerHeartbeatResponse(w: Writer, v: BrokerHeartbeatResponse, version: number): void {

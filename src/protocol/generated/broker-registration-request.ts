@@ -50,7 +50,8 @@ export function isDefaultBrokerRegistrationRequest(v: BrokerRegistrationRequest)
     !(v.rack !== undefined && v.rack !== "") &&
     !(v.isMigratingZkBroker !== undefined && v.isMigratingZkBroker !== false) &&
     !(v.logDirs != null && v.logDirs.length > 0) &&
-    !(v.previousBrokerEpoch !== undefined && v.previousBrokerEpoch !== -1n)
+    !(v.previousBrokerEpoch !== undefined && v.previousBrokerEpoch !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeBrokerRegistrationRequest(w: Writer, v: BrokerRegistrationRequest, version: number): void {
@@ -188,7 +189,8 @@ export function isDefaultListener(v: Listener): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
-    !(v.securityProtocol !== undefined && v.securityProtocol !== 0)
+    !(v.securityProtocol !== undefined && v.securityProtocol !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListener(w: Writer, v: Listener, version: number): void {
@@ -250,7 +252,8 @@ export function defaultFeature(): Feature {
 export function isDefaultFeature(v: Feature): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.minSupportedVersion !== undefined && v.minSupportedVersion !== 0) &&
-    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0)
+    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFeature(w: Writer, v: Feature, version: number): void {

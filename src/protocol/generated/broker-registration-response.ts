@@ -26,7 +26,8 @@ export function defaultBrokerRegistrationResponse(): BrokerRegistrationResponse 
 export function isDefaultBrokerRegistrationResponse(v: BrokerRegistrationResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n)
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeBrokerRegistrationResponse(w: Writer, v: BrokerRegistrationResponse, version: number): void {

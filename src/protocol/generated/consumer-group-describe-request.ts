@@ -22,7 +22,8 @@ export function defaultConsumerGroupDescribeRequest(): ConsumerGroupDescribeRequ
 
 export function isDefaultConsumerGroupDescribeRequest(v: ConsumerGroupDescribeRequest): boolean {
   return !(v.groupIds != null && v.groupIds.length > 0) &&
-    !(v.includeAuthorizedOperations !== undefined && v.includeAuthorizedOperations !== false)
+    !(v.includeAuthorizedOperations !== undefined && v.includeAuthorizedOperations !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeConsumerGroupDescribeRequest(w: Writer, v: ConsumerGroupDescribeRequest, version: number): void {

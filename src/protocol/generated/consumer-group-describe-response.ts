@@ -22,7 +22,8 @@ export function defaultConsumerGroupDescribeResponse(): ConsumerGroupDescribeRes
 
 export function isDefaultConsumerGroupDescribeResponse(v: ConsumerGroupDescribeResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.groups != null && v.groups.length > 0)
+    !(v.groups != null && v.groups.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeConsumerGroupDescribeResponse(w: Writer, v: ConsumerGroupDescribeResponse, version: number): void {
@@ -85,7 +86,8 @@ export function defaultTopicPartitions(): TopicPartitions {
 export function isDefaultTopicPartitions(v: TopicPartitions): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
     !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicPartitions(w: Writer, v: TopicPartitions, version: number): void {
@@ -145,7 +147,8 @@ export function defaultAssignment(): Assignment {
 }
 
 export function isDefaultAssignment(v: Assignment): boolean {
-  return !(v.topicPartitions != null && v.topicPartitions.length > 0)
+  return !(v.topicPartitions != null && v.topicPartitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAssignment(w: Writer, v: Assignment, version: number): void {
@@ -227,7 +230,8 @@ export function isDefaultDescribedGroup(v: DescribedGroup): boolean {
     !(v.assignmentEpoch !== undefined && v.assignmentEpoch !== 0) &&
     !(v.assignorName !== undefined && v.assignorName !== "") &&
     !(v.members != null && v.members.length > 0) &&
-    !(v.authorizedOperations !== undefined && v.authorizedOperations !== -2147483648)
+    !(v.authorizedOperations !== undefined && v.authorizedOperations !== -2147483648) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribedGroup(w: Writer, v: DescribedGroup, version: number): void {
@@ -353,7 +357,8 @@ export function isDefaultMember(v: Member): boolean {
     !(v.subscribedTopicNames != null && v.subscribedTopicNames.length > 0) &&
     !(v.subscribedTopicRegex != null) &&
     !(v.assignment != null && !isDefaultAssignment(v.assignment)) &&
-    !(v.targetAssignment != null && !isDefaultAssignment(v.targetAssignment))
+    !(v.targetAssignment != null && !isDefaultAssignment(v.targetAssignment)) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeMember(w: Writer, v: Member, version: number): void {

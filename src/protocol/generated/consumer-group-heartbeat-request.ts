@@ -54,7 +54,8 @@ export function isDefaultConsumerGroupHeartbeatRequest(v: ConsumerGroupHeartbeat
     !(v.subscribedTopicNames != null) &&
     !(v.subscribedTopicRegex != null) &&
     !(v.serverAssignor != null) &&
-    !(v.topicPartitions != null)
+    !(v.topicPartitions != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeConsumerGroupHeartbeatRequest(w: Writer, v: ConsumerGroupHeartbeatRequest, version: number): void {
@@ -176,7 +177,8 @@ export function defaultTopicPartitions(): TopicPartitions {
 
 export function isDefaultTopicPartitions(v: TopicPartitions): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicPartitions(w: Writer, v: TopicPartitions, version: number): void {

@@ -22,7 +22,8 @@ export function defaultControlledShutdownRequest(): ControlledShutdownRequest {
 
 export function isDefaultControlledShutdownRequest(v: ControlledShutdownRequest): boolean {
   return !(v.brokerId !== undefined && v.brokerId !== 0) &&
-    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n)
+    !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeControlledShutdownRequest(w: Writer, v: ControlledShutdownRequest, version: number): void {

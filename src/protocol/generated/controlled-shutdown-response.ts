@@ -22,7 +22,8 @@ export function defaultControlledShutdownResponse(): ControlledShutdownResponse 
 
 export function isDefaultControlledShutdownResponse(v: ControlledShutdownResponse): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.remainingPartitions != null && v.remainingPartitions.length > 0)
+    !(v.remainingPartitions != null && v.remainingPartitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeControlledShutdownResponse(w: Writer, v: ControlledShutdownResponse, version: number): void {
@@ -88,7 +89,8 @@ export function defaultRemainingPartition(): RemainingPartition {
 
 export function isDefaultRemainingPartition(v: RemainingPartition): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeRemainingPartition(w: Writer, v: RemainingPartition, version: number): void {

@@ -34,7 +34,8 @@ export function isDefaultControllerRegistrationRequest(v: ControllerRegistration
     !(v.incarnationId != null && v.incarnationId !== ZERO_UUID) &&
     !(v.zkMigrationReady !== undefined && v.zkMigrationReady !== false) &&
     !(v.listeners != null && v.listeners.length > 0) &&
-    !(v.features != null && v.features.length > 0)
+    !(v.features != null && v.features.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeControllerRegistrationRequest(w: Writer, v: ControllerRegistrationRequest, version: number): void {
@@ -127,7 +128,8 @@ export function isDefaultListener(v: Listener): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
-    !(v.securityProtocol !== undefined && v.securityProtocol !== 0)
+    !(v.securityProtocol !== undefined && v.securityProtocol !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListener(w: Writer, v: Listener, version: number): void {
@@ -189,7 +191,8 @@ export function defaultFeature(): Feature {
 export function isDefaultFeature(v: Feature): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.minSupportedVersion !== undefined && v.minSupportedVersion !== 0) &&
-    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0)
+    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFeature(w: Writer, v: Feature, version: number): void {

@@ -26,7 +26,8 @@ export function defaultControllerRegistrationResponse(): ControllerRegistrationR
 export function isDefaultControllerRegistrationResponse(v: ControllerRegistrationResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeControllerRegistrationResponse(w: Writer, v: ControllerRegistrationResponse, version: number): void {

@@ -18,7 +18,8 @@ export function defaultCreateAclsRequest(): CreateAclsRequest {
 }
 
 export function isDefaultCreateAclsRequest(v: CreateAclsRequest): boolean {
-  return !(v.creations != null && v.creations.length > 0)
+  return !(v.creations != null && v.creations.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreateAclsRequest(w: Writer, v: CreateAclsRequest, version: number): void {
@@ -99,7 +100,8 @@ export function isDefaultAclCreation(v: AclCreation): boolean {
     !(v.principal !== undefined && v.principal !== "") &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.operation !== undefined && v.operation !== 0) &&
-    !(v.permissionType !== undefined && v.permissionType !== 0)
+    !(v.permissionType !== undefined && v.permissionType !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAclCreation(w: Writer, v: AclCreation, version: number): void {

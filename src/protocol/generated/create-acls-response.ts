@@ -22,7 +22,8 @@ export function defaultCreateAclsResponse(): CreateAclsResponse {
 
 export function isDefaultCreateAclsResponse(v: CreateAclsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.results != null && v.results.length > 0)
+    !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreateAclsResponse(w: Writer, v: CreateAclsResponse, version: number): void {
@@ -88,7 +89,8 @@ export function defaultAclCreationResult(): AclCreationResult {
 
 export function isDefaultAclCreationResult(v: AclCreationResult): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAclCreationResult(w: Writer, v: AclCreationResult, version: number): void {

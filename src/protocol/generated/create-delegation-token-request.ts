@@ -30,7 +30,8 @@ export function isDefaultCreateDelegationTokenRequest(v: CreateDelegationTokenRe
   return !(v.ownerPrincipalType !== undefined && v.ownerPrincipalType !== "") &&
     !(v.ownerPrincipalName !== undefined && v.ownerPrincipalName !== "") &&
     !(v.renewers != null && v.renewers.length > 0) &&
-    !(v.maxLifetimeMs !== undefined && v.maxLifetimeMs !== 0n)
+    !(v.maxLifetimeMs !== undefined && v.maxLifetimeMs !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreateDelegationTokenRequest(w: Writer, v: CreateDelegationTokenRequest, version: number): void {
@@ -118,7 +119,8 @@ export function defaultCreatableRenewers(): CreatableRenewers {
 
 export function isDefaultCreatableRenewers(v: CreatableRenewers): boolean {
   return !(v.principalType !== undefined && v.principalType !== "") &&
-    !(v.principalName !== undefined && v.principalName !== "")
+    !(v.principalName !== undefined && v.principalName !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatableRenewers(w: Writer, v: CreatableRenewers, version: number): void {

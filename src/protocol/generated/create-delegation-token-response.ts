@@ -58,7 +58,8 @@ export function isDefaultCreateDelegationTokenResponse(v: CreateDelegationTokenR
     !(v.maxTimestampMs !== undefined && v.maxTimestampMs !== 0n) &&
     !(v.tokenId !== undefined && v.tokenId !== "") &&
     !(v.hmac != null && v.hmac.length > 0) &&
-    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0)
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreateDelegationTokenResponse(w: Writer, v: CreateDelegationTokenResponse, version: number): void {

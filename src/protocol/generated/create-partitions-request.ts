@@ -26,7 +26,8 @@ export function defaultCreatePartitionsRequest(): CreatePartitionsRequest {
 export function isDefaultCreatePartitionsRequest(v: CreatePartitionsRequest): boolean {
   return !(v.topics != null && v.topics.length > 0) &&
     !(v.timeoutMs !== undefined && v.timeoutMs !== 0) &&
-    !(v.validateOnly !== undefined && v.validateOnly !== false)
+    !(v.validateOnly !== undefined && v.validateOnly !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatePartitionsRequest(w: Writer, v: CreatePartitionsRequest, version: number): void {
@@ -101,7 +102,8 @@ export function defaultCreatePartitionsTopic(): CreatePartitionsTopic {
 export function isDefaultCreatePartitionsTopic(v: CreatePartitionsTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.count !== undefined && v.count !== 0) &&
-    !(v.assignments != null && v.assignments.length > 0)
+    !(v.assignments != null && v.assignments.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatePartitionsTopic(w: Writer, v: CreatePartitionsTopic, version: number): void {
@@ -176,7 +178,8 @@ export function defaultCreatePartitionsAssignment(): CreatePartitionsAssignment 
 }
 
 export function isDefaultCreatePartitionsAssignment(v: CreatePartitionsAssignment): boolean {
-  return !(v.brokerIds != null && v.brokerIds.length > 0)
+  return !(v.brokerIds != null && v.brokerIds.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatePartitionsAssignment(w: Writer, v: CreatePartitionsAssignment, version: number): void {

@@ -22,7 +22,8 @@ export function defaultCreatePartitionsResponse(): CreatePartitionsResponse {
 
 export function isDefaultCreatePartitionsResponse(v: CreatePartitionsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.results != null && v.results.length > 0)
+    !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatePartitionsResponse(w: Writer, v: CreatePartitionsResponse, version: number): void {
@@ -92,7 +93,8 @@ export function defaultCreatePartitionsTopicResult(): CreatePartitionsTopicResul
 export function isDefaultCreatePartitionsTopicResult(v: CreatePartitionsTopicResult): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage != null)
+    !(v.errorMessage != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatePartitionsTopicResult(w: Writer, v: CreatePartitionsTopicResult, version: number): void {

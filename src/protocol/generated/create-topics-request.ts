@@ -26,7 +26,8 @@ export function defaultCreateTopicsRequest(): CreateTopicsRequest {
 export function isDefaultCreateTopicsRequest(v: CreateTopicsRequest): boolean {
   return !(v.topics != null && v.topics.length > 0) &&
     !(v.timeoutMs !== undefined && v.timeoutMs !== 60000) &&
-    !(v.validateOnly !== undefined && v.validateOnly !== false)
+    !(v.validateOnly !== undefined && v.validateOnly !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreateTopicsRequest(w: Writer, v: CreateTopicsRequest, version: number): void {
@@ -115,7 +116,8 @@ export function isDefaultCreatableTopic(v: CreatableTopic): boolean {
     !(v.numPartitions !== undefined && v.numPartitions !== 0) &&
     !(v.replicationFactor !== undefined && v.replicationFactor !== 0) &&
     !(v.assignments != null && v.assignments.length > 0) &&
-    !(v.configs != null && v.configs.length > 0)
+    !(v.configs != null && v.configs.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatableTopic(w: Writer, v: CreatableTopic, version: number): void {
@@ -212,7 +214,8 @@ export function defaultCreatableReplicaAssignment(): CreatableReplicaAssignment 
 
 export function isDefaultCreatableReplicaAssignment(v: CreatableReplicaAssignment): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.brokerIds != null && v.brokerIds.length > 0)
+    !(v.brokerIds != null && v.brokerIds.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatableReplicaAssignment(w: Writer, v: CreatableReplicaAssignment, version: number): void {
@@ -278,7 +281,8 @@ export function defaultCreatableTopicConfig(): CreatableTopicConfig {
 
 export function isDefaultCreatableTopicConfig(v: CreatableTopicConfig): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.value !== undefined && v.value !== "")
+    !(v.value !== undefined && v.value !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatableTopicConfig(w: Writer, v: CreatableTopicConfig, version: number): void {

@@ -22,7 +22,8 @@ export function defaultCreateTopicsResponse(): CreateTopicsResponse {
 
 export function isDefaultCreateTopicsResponse(v: CreateTopicsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreateTopicsResponse(w: Writer, v: CreateTopicsResponse, version: number): void {
@@ -116,7 +117,8 @@ export function isDefaultCreatableTopicResult(v: CreatableTopicResult): boolean 
     !(v.topicConfigErrorCode !== undefined && v.topicConfigErrorCode !== 0) &&
     !(v.numPartitions !== undefined && v.numPartitions !== -1) &&
     !(v.replicationFactor !== undefined && v.replicationFactor !== -1) &&
-    !(v.configs != null && v.configs.length > 0)
+    !(v.configs != null && v.configs.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatableTopicResult(w: Writer, v: CreatableTopicResult, version: number): void {
@@ -276,7 +278,8 @@ export function isDefaultCreatableTopicConfigs(v: CreatableTopicConfigs): boolea
     !(v.value !== undefined && v.value !== "") &&
     !(v.readOnly !== undefined && v.readOnly !== false) &&
     !(v.configSource !== undefined && v.configSource !== -1) &&
-    !(v.isSensitive !== undefined && v.isSensitive !== false)
+    !(v.isSensitive !== undefined && v.isSensitive !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCreatableTopicConfigs(w: Writer, v: CreatableTopicConfigs, version: number): void {

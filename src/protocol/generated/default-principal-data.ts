@@ -26,7 +26,8 @@ export function defaultDefaultPrincipalData(): DefaultPrincipalData {
 export function isDefaultDefaultPrincipalData(v: DefaultPrincipalData): boolean {
   return !(v.type !== undefined && v.type !== "") &&
     !(v.name !== undefined && v.name !== "") &&
-    !(v.tokenAuthenticated !== undefined && v.tokenAuthenticated !== false)
+    !(v.tokenAuthenticated !== undefined && v.tokenAuthenticated !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDefaultPrincipalData(w: Writer, v: DefaultPrincipalData, version: number): void {

@@ -18,7 +18,8 @@ export function defaultDeleteAclsRequest(): DeleteAclsRequest {
 }
 
 export function isDefaultDeleteAclsRequest(v: DeleteAclsRequest): boolean {
-  return !(v.filters != null && v.filters.length > 0)
+  return !(v.filters != null && v.filters.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteAclsRequest(w: Writer, v: DeleteAclsRequest, version: number): void {
@@ -99,7 +100,8 @@ export function isDefaultDeleteAclsFilter(v: DeleteAclsFilter): boolean {
     !(v.principalFilter !== undefined && v.principalFilter !== "") &&
     !(v.hostFilter !== undefined && v.hostFilter !== "") &&
     !(v.operation !== undefined && v.operation !== 0) &&
-    !(v.permissionType !== undefined && v.permissionType !== 0)
+    !(v.permissionType !== undefined && v.permissionType !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteAclsFilter(w: Writer, v: DeleteAclsFilter, version: number): void {

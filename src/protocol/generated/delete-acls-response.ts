@@ -22,7 +22,8 @@ export function defaultDeleteAclsResponse(): DeleteAclsResponse {
 
 export function isDefaultDeleteAclsResponse(v: DeleteAclsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.filterResults != null && v.filterResults.length > 0)
+    !(v.filterResults != null && v.filterResults.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteAclsResponse(w: Writer, v: DeleteAclsResponse, version: number): void {
@@ -92,7 +93,8 @@ export function defaultDeleteAclsFilterResult(): DeleteAclsFilterResult {
 export function isDefaultDeleteAclsFilterResult(v: DeleteAclsFilterResult): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
-    !(v.matchingAcls != null && v.matchingAcls.length > 0)
+    !(v.matchingAcls != null && v.matchingAcls.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteAclsFilterResult(w: Writer, v: DeleteAclsFilterResult, version: number): void {
@@ -195,7 +197,8 @@ export function isDefaultDeleteAclsMatchingAcl(v: DeleteAclsMatchingAcl): boolea
     !(v.principal !== undefined && v.principal !== "") &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.operation !== undefined && v.operation !== 0) &&
-    !(v.permissionType !== undefined && v.permissionType !== 0)
+    !(v.permissionType !== undefined && v.permissionType !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteAclsMatchingAcl(w: Writer, v: DeleteAclsMatchingAcl, version: number): void {

@@ -18,7 +18,8 @@ export function defaultDeleteGroupsRequest(): DeleteGroupsRequest {
 }
 
 export function isDefaultDeleteGroupsRequest(v: DeleteGroupsRequest): boolean {
-  return !(v.groupsNames != null && v.groupsNames.length > 0)
+  return !(v.groupsNames != null && v.groupsNames.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteGroupsRequest(w: Writer, v: DeleteGroupsRequest, version: number): void {

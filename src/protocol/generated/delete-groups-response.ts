@@ -22,7 +22,8 @@ export function defaultDeleteGroupsResponse(): DeleteGroupsResponse {
 
 export function isDefaultDeleteGroupsResponse(v: DeleteGroupsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.results != null && v.results.length > 0)
+    !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteGroupsResponse(w: Writer, v: DeleteGroupsResponse, version: number): void {
@@ -88,7 +89,8 @@ export function defaultDeletableGroupResult(): DeletableGroupResult {
 
 export function isDefaultDeletableGroupResult(v: DeletableGroupResult): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeletableGroupResult(w: Writer, v: DeletableGroupResult, version: number): void {

@@ -22,7 +22,8 @@ export function defaultDeleteRecordsRequest(): DeleteRecordsRequest {
 
 export function isDefaultDeleteRecordsRequest(v: DeleteRecordsRequest): boolean {
   return !(v.topics != null && v.topics.length > 0) &&
-    !(v.timeoutMs !== undefined && v.timeoutMs !== 0)
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteRecordsRequest(w: Writer, v: DeleteRecordsRequest, version: number): void {
@@ -88,7 +89,8 @@ export function defaultDeleteRecordsTopic(): DeleteRecordsTopic {
 
 export function isDefaultDeleteRecordsTopic(v: DeleteRecordsTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteRecordsTopic(w: Writer, v: DeleteRecordsTopic, version: number): void {
@@ -158,7 +160,8 @@ export function defaultDeleteRecordsPartition(): DeleteRecordsPartition {
 
 export function isDefaultDeleteRecordsPartition(v: DeleteRecordsPartition): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.offset !== undefined && v.offset !== 0n)
+    !(v.offset !== undefined && v.offset !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteRecordsPartition(w: Writer, v: DeleteRecordsPartition, version: number): void {

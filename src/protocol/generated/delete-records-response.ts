@@ -22,7 +22,8 @@ export function defaultDeleteRecordsResponse(): DeleteRecordsResponse {
 
 export function isDefaultDeleteRecordsResponse(v: DeleteRecordsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteRecordsResponse(w: Writer, v: DeleteRecordsResponse, version: number): void {
@@ -88,7 +89,8 @@ export function defaultDeleteRecordsTopicResult(): DeleteRecordsTopicResult {
 
 export function isDefaultDeleteRecordsTopicResult(v: DeleteRecordsTopicResult): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteRecordsTopicResult(w: Writer, v: DeleteRecordsTopicResult, version: number): void {
@@ -162,7 +164,8 @@ export function defaultDeleteRecordsPartitionResult(): DeleteRecordsPartitionRes
 export function isDefaultDeleteRecordsPartitionResult(v: DeleteRecordsPartitionResult): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.lowWatermark !== undefined && v.lowWatermark !== 0n) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteRecordsPartitionResult(w: Writer, v: DeleteRecordsPartitionResult, version: number): void {

@@ -22,7 +22,8 @@ export function defaultDeleteShareGroupStateRequest(): DeleteShareGroupStateRequ
 
 export function isDefaultDeleteShareGroupStateRequest(v: DeleteShareGroupStateRequest): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteShareGroupStateRequest(w: Writer, v: DeleteShareGroupStateRequest, version: number): void {
@@ -81,7 +82,8 @@ export function defaultDeleteStateData(): DeleteStateData {
 
 export function isDefaultDeleteStateData(v: DeleteStateData): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteStateData(w: Writer, v: DeleteStateData, version: number): void {
@@ -136,7 +138,8 @@ export function defaultPartitionData(): PartitionData {
 }
 
 export function isDefaultPartitionData(v: PartitionData): boolean {
-  return !(v.partition !== undefined && v.partition !== 0)
+  return !(v.partition !== undefined && v.partition !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

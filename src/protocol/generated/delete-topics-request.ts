@@ -26,7 +26,8 @@ export function defaultDeleteTopicsRequest(): DeleteTopicsRequest {
 export function isDefaultDeleteTopicsRequest(v: DeleteTopicsRequest): boolean {
   return !(v.topics != null && v.topics.length > 0) &&
     !(v.topicNames != null && v.topicNames.length > 0) &&
-    !(v.timeoutMs !== undefined && v.timeoutMs !== 0)
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteTopicsRequest(w: Writer, v: DeleteTopicsRequest, version: number): void {
@@ -122,7 +123,8 @@ export function defaultDeleteTopicState(): DeleteTopicState {
 
 export function isDefaultDeleteTopicState(v: DeleteTopicState): boolean {
   return !(v.name != null) &&
-    !(v.topicId != null && v.topicId !== ZERO_UUID)
+    !(v.topicId != null && v.topicId !== ZERO_UUID) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteTopicState(w: Writer, v: DeleteTopicState, version: number): void {

@@ -22,7 +22,8 @@ export function defaultDeleteTopicsResponse(): DeleteTopicsResponse {
 
 export function isDefaultDeleteTopicsResponse(v: DeleteTopicsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.responses != null && v.responses.length > 0)
+    !(v.responses != null && v.responses.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeleteTopicsResponse(w: Writer, v: DeleteTopicsResponse, version: number): void {
@@ -100,7 +101,8 @@ export function isDefaultDeletableTopicResult(v: DeletableTopicResult): boolean 
   return !(v.name !== undefined && v.name !== "") &&
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage != null)
+    !(v.errorMessage != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDeletableTopicResult(w: Writer, v: DeletableTopicResult, version: number): void {

@@ -42,7 +42,8 @@ export function isDefaultDescribeAclsRequest(v: DescribeAclsRequest): boolean {
     !(v.principalFilter !== undefined && v.principalFilter !== "") &&
     !(v.hostFilter !== undefined && v.hostFilter !== "") &&
     !(v.operation !== undefined && v.operation !== 0) &&
-    !(v.permissionType !== undefined && v.permissionType !== 0)
+    !(v.permissionType !== undefined && v.permissionType !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeAclsRequest(w: Writer, v: DescribeAclsRequest, version: number): void {

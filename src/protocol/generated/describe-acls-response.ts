@@ -30,7 +30,8 @@ export function isDefaultDescribeAclsResponse(v: DescribeAclsResponse): boolean 
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
-    !(v.resources != null && v.resources.length > 0)
+    !(v.resources != null && v.resources.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeAclsResponse(w: Writer, v: DescribeAclsResponse, version: number): void {
@@ -118,7 +119,8 @@ export function isDefaultDescribeAclsResource(v: DescribeAclsResource): boolean 
   return !(v.resourceType !== undefined && v.resourceType !== 0) &&
     !(v.resourceName !== undefined && v.resourceName !== "") &&
     !(v.patternType !== undefined && v.patternType !== 3) &&
-    !(v.acls != null && v.acls.length > 0)
+    !(v.acls != null && v.acls.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeAclsResource(w: Writer, v: DescribeAclsResource, version: number): void {
@@ -212,7 +214,8 @@ export function isDefaultAclDescription(v: AclDescription): boolean {
   return !(v.principal !== undefined && v.principal !== "") &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.operation !== undefined && v.operation !== 0) &&
-    !(v.permissionType !== undefined && v.permissionType !== 0)
+    !(v.permissionType !== undefined && v.permissionType !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAclDescription(w: Writer, v: AclDescription, version: number): void {

@@ -22,7 +22,8 @@ export function defaultDescribeClientQuotasRequest(): DescribeClientQuotasReques
 
 export function isDefaultDescribeClientQuotasRequest(v: DescribeClientQuotasRequest): boolean {
   return !(v.components != null && v.components.length > 0) &&
-    !(v.strict !== undefined && v.strict !== false)
+    !(v.strict !== undefined && v.strict !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeClientQuotasRequest(w: Writer, v: DescribeClientQuotasRequest, version: number): void {
@@ -92,7 +93,8 @@ export function defaultComponentData(): ComponentData {
 export function isDefaultComponentData(v: ComponentData): boolean {
   return !(v.entityType !== undefined && v.entityType !== "") &&
     !(v.matchType !== undefined && v.matchType !== 0) &&
-    !(v.match !== undefined && v.match !== "")
+    !(v.match !== undefined && v.match !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeComponentData(w: Writer, v: ComponentData, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultDescribeClientQuotasResponse(v: DescribeClientQuotasRes
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
-    !(v.entries != null && v.entries.length > 0)
+    !(v.entries != null && v.entries.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeClientQuotasResponse(w: Writer, v: DescribeClientQuotasResponse, version: number): void {
@@ -114,7 +115,8 @@ export function defaultEntryData(): EntryData {
 
 export function isDefaultEntryData(v: EntryData): boolean {
   return !(v.entity != null && v.entity.length > 0) &&
-    !(v.values != null && v.values.length > 0)
+    !(v.values != null && v.values.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEntryData(w: Writer, v: EntryData, version: number): void {
@@ -192,7 +194,8 @@ export function defaultEntityData(): EntityData {
 
 export function isDefaultEntityData(v: EntityData): boolean {
   return !(v.entityType !== undefined && v.entityType !== "") &&
-    !(v.entityName !== undefined && v.entityName !== "")
+    !(v.entityName !== undefined && v.entityName !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEntityData(w: Writer, v: EntityData, version: number): void {
@@ -254,7 +257,8 @@ export function defaultValueData(): ValueData {
 
 export function isDefaultValueData(v: ValueData): boolean {
   return !(v.key !== undefined && v.key !== "") &&
-    !(v.value !== undefined && v.value !== 0)
+    !(v.value !== undefined && v.value !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeValueData(w: Writer, v: ValueData, version: number): void {

@@ -22,7 +22,8 @@ export function defaultDescribeClusterRequest(): DescribeClusterRequest {
 
 export function isDefaultDescribeClusterRequest(v: DescribeClusterRequest): boolean {
   return !(v.includeClusterAuthorizedOperations !== undefined && v.includeClusterAuthorizedOperations !== false) &&
-    !(v.endpointType !== undefined && v.endpointType !== 1)
+    !(v.endpointType !== undefined && v.endpointType !== 1) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeClusterRequest(w: Writer, v: DescribeClusterRequest, version: number): void {

@@ -46,7 +46,8 @@ export function isDefaultDescribeClusterResponse(v: DescribeClusterResponse): bo
     !(v.clusterId !== undefined && v.clusterId !== "") &&
     !(v.controllerId !== undefined && v.controllerId !== -1) &&
     !(v.brokers != null && v.brokers.length > 0) &&
-    !(v.clusterAuthorizedOperations !== undefined && v.clusterAuthorizedOperations !== -2147483648)
+    !(v.clusterAuthorizedOperations !== undefined && v.clusterAuthorizedOperations !== -2147483648) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeClusterResponse(w: Writer, v: DescribeClusterResponse, version: number): void {
@@ -149,7 +150,8 @@ export function isDefaultDescribeClusterBroker(v: DescribeClusterBroker): boolea
   return !(v.brokerId !== undefined && v.brokerId !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
-    !(v.rack != null)
+    !(v.rack != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeClusterBroker(w: Writer, v: DescribeClusterBroker, version: number): void {

@@ -26,7 +26,8 @@ export function defaultDescribeConfigsRequest(): DescribeConfigsRequest {
 export function isDefaultDescribeConfigsRequest(v: DescribeConfigsRequest): boolean {
   return !(v.resources != null && v.resources.length > 0) &&
     !(v.includeSynonyms !== undefined && v.includeSynonyms !== false) &&
-    !(v.includeDocumentation !== undefined && v.includeDocumentation !== false)
+    !(v.includeDocumentation !== undefined && v.includeDocumentation !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeConfigsRequest(w: Writer, v: DescribeConfigsRequest, version: number): void {
@@ -113,7 +114,8 @@ export function defaultDescribeConfigsResource(): DescribeConfigsResource {
 export function isDefaultDescribeConfigsResource(v: DescribeConfigsResource): boolean {
   return !(v.resourceType !== undefined && v.resourceType !== 0) &&
     !(v.resourceName !== undefined && v.resourceName !== "") &&
-    !(v.configurationKeys != null && v.configurationKeys.length > 0)
+    !(v.configurationKeys != null && v.configurationKeys.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeConfigsResource(w: Writer, v: DescribeConfigsResource, version: number): void {

@@ -22,7 +22,8 @@ export function defaultDescribeConfigsResponse(): DescribeConfigsResponse {
 
 export function isDefaultDescribeConfigsResponse(v: DescribeConfigsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.results != null && v.results.length > 0)
+    !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeConfigsResponse(w: Writer, v: DescribeConfigsResponse, version: number): void {
@@ -100,7 +101,8 @@ export function isDefaultDescribeConfigsResult(v: DescribeConfigsResult): boolea
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
     !(v.resourceType !== undefined && v.resourceType !== 0) &&
     !(v.resourceName !== undefined && v.resourceName !== "") &&
-    !(v.configs != null && v.configs.length > 0)
+    !(v.configs != null && v.configs.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeConfigsResult(w: Writer, v: DescribeConfigsResult, version: number): void {
@@ -217,7 +219,8 @@ export function isDefaultDescribeConfigsResourceResult(v: DescribeConfigsResourc
     !(v.isSensitive !== undefined && v.isSensitive !== false) &&
     !(v.synonyms != null && v.synonyms.length > 0) &&
     !(v.configType !== undefined && v.configType !== 0) &&
-    !(v.documentation !== undefined && v.documentation !== "")
+    !(v.documentation !== undefined && v.documentation !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeConfigsResourceResult(w: Writer, v: DescribeConfigsResourceResult, version: number): void {
@@ -356,7 +359,8 @@ export function defaultDescribeConfigsSynonym(): DescribeConfigsSynonym {
 export function isDefaultDescribeConfigsSynonym(v: DescribeConfigsSynonym): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.value !== undefined && v.value !== "") &&
-    !(v.source !== undefined && v.source !== 0)
+    !(v.source !== undefined && v.source !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeConfigsSynonym(w: Writer, v: DescribeConfigsSynonym, version: number): void {

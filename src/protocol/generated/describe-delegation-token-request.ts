@@ -18,7 +18,8 @@ export function defaultDescribeDelegationTokenRequest(): DescribeDelegationToken
 }
 
 export function isDefaultDescribeDelegationTokenRequest(v: DescribeDelegationTokenRequest): boolean {
-  return !(v.owners != null && v.owners.length > 0)
+  return !(v.owners != null && v.owners.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeDelegationTokenRequest(w: Writer, v: DescribeDelegationTokenRequest, version: number): void {
@@ -83,7 +84,8 @@ export function defaultDescribeDelegationTokenOwner(): DescribeDelegationTokenOw
 
 export function isDefaultDescribeDelegationTokenOwner(v: DescribeDelegationTokenOwner): boolean {
   return !(v.principalType !== undefined && v.principalType !== "") &&
-    !(v.principalName !== undefined && v.principalName !== "")
+    !(v.principalName !== undefined && v.principalName !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeDelegationTokenOwner(w: Writer, v: DescribeDelegationTokenOwner, version: number): void {

@@ -26,7 +26,8 @@ export function defaultDescribeDelegationTokenResponse(): DescribeDelegationToke
 export function isDefaultDescribeDelegationTokenResponse(v: DescribeDelegationTokenResponse): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.tokens != null && v.tokens.length > 0) &&
-    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0)
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeDelegationTokenResponse(w: Writer, v: DescribeDelegationTokenResponse, version: number): void {
@@ -129,7 +130,8 @@ export function isDefaultDescribedDelegationToken(v: DescribedDelegationToken): 
     !(v.maxTimestamp !== undefined && v.maxTimestamp !== 0n) &&
     !(v.tokenId !== undefined && v.tokenId !== "") &&
     !(v.hmac != null && v.hmac.length > 0) &&
-    !(v.renewers != null && v.renewers.length > 0)
+    !(v.renewers != null && v.renewers.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribedDelegationToken(w: Writer, v: DescribedDelegationToken, version: number): void {
@@ -263,7 +265,8 @@ export function defaultDescribedDelegationTokenRenewer(): DescribedDelegationTok
 
 export function isDefaultDescribedDelegationTokenRenewer(v: DescribedDelegationTokenRenewer): boolean {
   return !(v.principalType !== undefined && v.principalType !== "") &&
-    !(v.principalName !== undefined && v.principalName !== "")
+    !(v.principalName !== undefined && v.principalName !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribedDelegationTokenRenewer(w: Writer, v: DescribedDelegationTokenRenewer, version: number): void {

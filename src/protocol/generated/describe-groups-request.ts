@@ -22,7 +22,8 @@ export function defaultDescribeGroupsRequest(): DescribeGroupsRequest {
 
 export function isDefaultDescribeGroupsRequest(v: DescribeGroupsRequest): boolean {
   return !(v.groups != null && v.groups.length > 0) &&
-    !(v.includeAuthorizedOperations !== undefined && v.includeAuthorizedOperations !== false)
+    !(v.includeAuthorizedOperations !== undefined && v.includeAuthorizedOperations !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeGroupsRequest(w: Writer, v: DescribeGroupsRequest, version: number): void {

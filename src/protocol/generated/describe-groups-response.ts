@@ -22,7 +22,8 @@ export function defaultDescribeGroupsResponse(): DescribeGroupsResponse {
 
 export function isDefaultDescribeGroupsResponse(v: DescribeGroupsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.groups != null && v.groups.length > 0)
+    !(v.groups != null && v.groups.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeGroupsResponse(w: Writer, v: DescribeGroupsResponse, version: number): void {
@@ -112,7 +113,8 @@ export function isDefaultDescribedGroup(v: DescribedGroup): boolean {
     !(v.protocolType !== undefined && v.protocolType !== "") &&
     !(v.protocolData !== undefined && v.protocolData !== "") &&
     !(v.members != null && v.members.length > 0) &&
-    !(v.authorizedOperations !== undefined && v.authorizedOperations !== -2147483648)
+    !(v.authorizedOperations !== undefined && v.authorizedOperations !== -2147483648) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribedGroup(w: Writer, v: DescribedGroup, version: number): void {
@@ -241,7 +243,8 @@ export function isDefaultDescribedGroupMember(v: DescribedGroupMember): boolean 
     !(v.clientId !== undefined && v.clientId !== "") &&
     !(v.clientHost !== undefined && v.clientHost !== "") &&
     !(v.memberMetadata != null && v.memberMetadata.length > 0) &&
-    !(v.memberAssignment != null && v.memberAssignment.length > 0)
+    !(v.memberAssignment != null && v.memberAssignment.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribedGroupMember(w: Writer, v: DescribedGroupMember, version: number): void {

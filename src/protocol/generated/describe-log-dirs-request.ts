@@ -18,7 +18,8 @@ export function defaultDescribeLogDirsRequest(): DescribeLogDirsRequest {
 }
 
 export function isDefaultDescribeLogDirsRequest(v: DescribeLogDirsRequest): boolean {
-  return !(v.topics != null && v.topics.length > 0)
+  return !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeLogDirsRequest(w: Writer, v: DescribeLogDirsRequest, version: number): void {
@@ -83,7 +84,8 @@ export function defaultDescribableLogDirTopic(): DescribableLogDirTopic {
 
 export function isDefaultDescribableLogDirTopic(v: DescribableLogDirTopic): boolean {
   return !(v.topic !== undefined && v.topic !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribableLogDirTopic(w: Writer, v: DescribableLogDirTopic, version: number): void {

@@ -26,7 +26,8 @@ export function defaultDescribeLogDirsResponse(): DescribeLogDirsResponse {
 export function isDefaultDescribeLogDirsResponse(v: DescribeLogDirsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.results != null && v.results.length > 0)
+    !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeLogDirsResponse(w: Writer, v: DescribeLogDirsResponse, version: number): void {
@@ -113,7 +114,8 @@ export function isDefaultDescribeLogDirsResult(v: DescribeLogDirsResult): boolea
     !(v.logDir !== undefined && v.logDir !== "") &&
     !(v.topics != null && v.topics.length > 0) &&
     !(v.totalBytes !== undefined && v.totalBytes !== -1n) &&
-    !(v.usableBytes !== undefined && v.usableBytes !== -1n)
+    !(v.usableBytes !== undefined && v.usableBytes !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeLogDirsResult(w: Writer, v: DescribeLogDirsResult, version: number): void {
@@ -205,7 +207,8 @@ export function defaultDescribeLogDirsTopic(): DescribeLogDirsTopic {
 
 export function isDefaultDescribeLogDirsTopic(v: DescribeLogDirsTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeLogDirsTopic(w: Writer, v: DescribeLogDirsTopic, version: number): void {
@@ -283,7 +286,8 @@ export function isDefaultDescribeLogDirsPartition(v: DescribeLogDirsPartition): 
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.partitionSize !== undefined && v.partitionSize !== 0n) &&
     !(v.offsetLag !== undefined && v.offsetLag !== 0n) &&
-    !(v.isFutureKey !== undefined && v.isFutureKey !== false)
+    !(v.isFutureKey !== undefined && v.isFutureKey !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeLogDirsPartition(w: Writer, v: DescribeLogDirsPartition, version: number): void {

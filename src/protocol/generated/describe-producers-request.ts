@@ -17,7 +17,8 @@ export function defaultDescribeProducersRequest(): DescribeProducersRequest {
 }
 
 export function isDefaultDescribeProducersRequest(v: DescribeProducersRequest): boolean {
-  return !(v.topics != null && v.topics.length > 0)
+  return !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeProducersRequest(w: Writer, v: DescribeProducersRequest, version: number): void {
@@ -71,7 +72,8 @@ export function defaultTopicRequest(): TopicRequest {
 
 export function isDefaultTopicRequest(v: TopicRequest): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicRequest(w: Writer, v: TopicRequest, version: number): void {

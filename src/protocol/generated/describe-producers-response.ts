@@ -22,7 +22,8 @@ export function defaultDescribeProducersResponse(): DescribeProducersResponse {
 
 export function isDefaultDescribeProducersResponse(v: DescribeProducersResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeProducersResponse(w: Writer, v: DescribeProducersResponse, version: number): void {
@@ -81,7 +82,8 @@ export function defaultTopicResponse(): TopicResponse {
 
 export function isDefaultTopicResponse(v: TopicResponse): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicResponse(w: Writer, v: TopicResponse, version: number): void {
@@ -147,7 +149,8 @@ export function isDefaultPartitionResponse(v: PartitionResponse): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage != null) &&
-    !(v.activeProducers != null && v.activeProducers.length > 0)
+    !(v.activeProducers != null && v.activeProducers.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionResponse(w: Writer, v: PartitionResponse, version: number): void {
@@ -226,7 +229,8 @@ export function isDefaultProducerState(v: ProducerState): boolean {
     !(v.lastSequence !== undefined && v.lastSequence !== -1) &&
     !(v.lastTimestamp !== undefined && v.lastTimestamp !== -1n) &&
     !(v.coordinatorEpoch !== undefined && v.coordinatorEpoch !== 0) &&
-    !(v.currentTxnStartOffset !== undefined && v.currentTxnStartOffset !== -1n)
+    !(v.currentTxnStartOffset !== undefined && v.currentTxnStartOffset !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeProducerState(w: Writer, v: ProducerState, version: number): void {

@@ -17,7 +17,8 @@ export function defaultDescribeQuorumRequest(): DescribeQuorumRequest {
 }
 
 export function isDefaultDescribeQuorumRequest(v: DescribeQuorumRequest): boolean {
-  return !(v.topics != null && v.topics.length > 0)
+  return !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeQuorumRequest(w: Writer, v: DescribeQuorumRequest, version: number): void {
@@ -70,7 +71,8 @@ export function defaultTopicData(): TopicData {
 
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -125,7 +127,8 @@ export function defaultPartitionData(): PartitionData {
 }
 
 export function isDefaultPartitionData(v: PartitionData): boolean {
-  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
+  return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

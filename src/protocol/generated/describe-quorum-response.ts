@@ -28,7 +28,8 @@ export function isDefaultDescribeQuorumResponse(v: DescribeQuorumResponse): bool
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.nodes != null && v.nodes.length > 0)
+    !(v.nodes != null && v.nodes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeQuorumResponse(w: Writer, v: DescribeQuorumResponse, version: number): void {
@@ -128,7 +129,8 @@ export function isDefaultReplicaState(v: ReplicaState): boolean {
     !(v.replicaDirectoryId != null && v.replicaDirectoryId !== ZERO_UUID) &&
     !(v.logEndOffset !== undefined && v.logEndOffset !== 0n) &&
     !(v.lastFetchTimestamp !== undefined && v.lastFetchTimestamp !== -1n) &&
-    !(v.lastCaughtUpTimestamp !== undefined && v.lastCaughtUpTimestamp !== -1n)
+    !(v.lastCaughtUpTimestamp !== undefined && v.lastCaughtUpTimestamp !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReplicaState(w: Writer, v: ReplicaState, version: number): void {
@@ -204,7 +206,8 @@ export function defaultTopicData(): TopicData {
 
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -283,7 +286,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
     !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
     !(v.highWatermark !== undefined && v.highWatermark !== 0n) &&
     !(v.currentVoters != null && v.currentVoters.length > 0) &&
-    !(v.observers != null && v.observers.length > 0)
+    !(v.observers != null && v.observers.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -387,7 +391,8 @@ export function defaultNode(): Node {
 
 export function isDefaultNode(v: Node): boolean {
   return !(v.nodeId !== undefined && v.nodeId !== 0) &&
-    !(v.listeners != null && v.listeners.length > 0)
+    !(v.listeners != null && v.listeners.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeNode(w: Writer, v: Node, version: number): void {
@@ -462,7 +467,8 @@ export function defaultListener(): Listener {
 export function isDefaultListener(v: Listener): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.host !== undefined && v.host !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListener(w: Writer, v: Listener, version: number): void {

@@ -26,7 +26,8 @@ export function defaultDescribeTopicPartitionsRequest(): DescribeTopicPartitions
 export function isDefaultDescribeTopicPartitionsRequest(v: DescribeTopicPartitionsRequest): boolean {
   return !(v.topics != null && v.topics.length > 0) &&
     !(v.responsePartitionLimit !== undefined && v.responsePartitionLimit !== 2000) &&
-    !(v.cursor != null)
+    !(v.cursor != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeTopicPartitionsRequest(w: Writer, v: DescribeTopicPartitionsRequest, version: number): void {
@@ -95,7 +96,8 @@ export function defaultTopicRequest(): TopicRequest {
 }
 
 export function isDefaultTopicRequest(v: TopicRequest): boolean {
-  return !(v.name !== undefined && v.name !== "")
+  return !(v.name !== undefined && v.name !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicRequest(w: Writer, v: TopicRequest, version: number): void {
@@ -138,7 +140,8 @@ export function defaultCursor(): Cursor {
 
 export function isDefaultCursor(v: Cursor): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCursor(w: Writer, v: Cursor, version: number): void {

@@ -26,7 +26,8 @@ export function defaultDescribeTopicPartitionsResponse(): DescribeTopicPartition
 export function isDefaultDescribeTopicPartitionsResponse(v: DescribeTopicPartitionsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.nextCursor != null)
+    !(v.nextCursor != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeTopicPartitionsResponse(w: Writer, v: DescribeTopicPartitionsResponse, version: number): void {
@@ -115,7 +116,8 @@ export function isDefaultDescribeTopicPartitionsResponseTopic(v: DescribeTopicPa
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
     !(v.isInternal !== undefined && v.isInternal !== false) &&
     !(v.partitions != null && v.partitions.length > 0) &&
-    !(v.topicAuthorizedOperations !== undefined && v.topicAuthorizedOperations !== -2147483648)
+    !(v.topicAuthorizedOperations !== undefined && v.topicAuthorizedOperations !== -2147483648) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeTopicPartitionsResponseTopic(w: Writer, v: DescribeTopicPartitionsResponseTopic, version: number): void {
@@ -222,7 +224,8 @@ export function isDefaultDescribeTopicPartitionsResponsePartition(v: DescribeTop
     !(v.isrNodes != null && v.isrNodes.length > 0) &&
     !(v.eligibleLeaderReplicas != null) &&
     !(v.lastKnownElr != null) &&
-    !(v.offlineReplicas != null && v.offlineReplicas.length > 0)
+    !(v.offlineReplicas != null && v.offlineReplicas.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeTopicPartitionsResponsePartition(w: Writer, v: DescribeTopicPartitionsResponsePartition, version: number): void {
@@ -366,7 +369,8 @@ export function defaultCursor(): Cursor {
 
 export function isDefaultCursor(v: Cursor): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCursor(w: Writer, v: Cursor, version: number): void {

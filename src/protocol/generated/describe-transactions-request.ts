@@ -18,7 +18,8 @@ export function defaultDescribeTransactionsRequest(): DescribeTransactionsReques
 }
 
 export function isDefaultDescribeTransactionsRequest(v: DescribeTransactionsRequest): boolean {
-  return !(v.transactionalIds != null && v.transactionalIds.length > 0)
+  return !(v.transactionalIds != null && v.transactionalIds.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeTransactionsRequest(w: Writer, v: DescribeTransactionsRequest, version: number): void {

@@ -21,7 +21,8 @@ export function defaultDescribeTransactionsResponse(): DescribeTransactionsRespo
 
 export function isDefaultDescribeTransactionsResponse(v: DescribeTransactionsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.transactionStates != null && v.transactionStates.length > 0)
+    !(v.transactionStates != null && v.transactionStates.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeTransactionsResponse(w: Writer, v: DescribeTransactionsResponse, version: number): void {
@@ -97,7 +98,8 @@ export function isDefaultTransactionState(v: TransactionState): boolean {
     !(v.transactionStartTimeMs !== undefined && v.transactionStartTimeMs !== 0n) &&
     !(v.producerId !== undefined && v.producerId !== 0n) &&
     !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTransactionState(w: Writer, v: TransactionState, version: number): void {
@@ -184,7 +186,8 @@ export function defaultTopicData(): TopicData {
 
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topic !== undefined && v.topic !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {

@@ -18,7 +18,8 @@ export function defaultDescribeUserScramCredentialsRequest(): DescribeUserScramC
 }
 
 export function isDefaultDescribeUserScramCredentialsRequest(v: DescribeUserScramCredentialsRequest): boolean {
-  return !(v.users != null && v.users.length > 0)
+  return !(v.users != null && v.users.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeUserScramCredentialsRequest(w: Writer, v: DescribeUserScramCredentialsRequest, version: number): void {
@@ -71,7 +72,8 @@ export function defaultUserName(): UserName {
 }
 
 export function isDefaultUserName(v: UserName): boolean {
-  return !(v.name !== undefined && v.name !== "")
+  return !(v.name !== undefined && v.name !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUserName(w: Writer, v: UserName, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultDescribeUserScramCredentialsResponse(v: DescribeUserScr
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
-    !(v.results != null && v.results.length > 0)
+    !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeUserScramCredentialsResponse(w: Writer, v: DescribeUserScramCredentialsResponse, version: number): void {
@@ -107,7 +108,8 @@ export function isDefaultDescribeUserScramCredentialsResult(v: DescribeUserScram
   return !(v.user !== undefined && v.user !== "") &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
-    !(v.credentialInfos != null && v.credentialInfos.length > 0)
+    !(v.credentialInfos != null && v.credentialInfos.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeDescribeUserScramCredentialsResult(w: Writer, v: DescribeUserScramCredentialsResult, version: number): void {
@@ -176,7 +178,8 @@ export function defaultCredentialInfo(): CredentialInfo {
 
 export function isDefaultCredentialInfo(v: CredentialInfo): boolean {
   return !(v.mechanism !== undefined && v.mechanism !== 0) &&
-    !(v.iterations !== undefined && v.iterations !== 0)
+    !(v.iterations !== undefined && v.iterations !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCredentialInfo(w: Writer, v: CredentialInfo, version: number): void {

@@ -26,7 +26,8 @@ export function defaultElectLeadersRequest(): ElectLeadersRequest {
 export function isDefaultElectLeadersRequest(v: ElectLeadersRequest): boolean {
   return !(v.electionType !== undefined && v.electionType !== 0) &&
     !(v.topicPartitions != null && v.topicPartitions.length > 0) &&
-    !(v.timeoutMs !== undefined && v.timeoutMs !== 60000)
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 60000) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeElectLeadersRequest(w: Writer, v: ElectLeadersRequest, version: number): void {
@@ -107,7 +108,8 @@ export function defaultTopicPartitions(): TopicPartitions {
 
 export function isDefaultTopicPartitions(v: TopicPartitions): boolean {
   return !(v.topic !== undefined && v.topic !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicPartitions(w: Writer, v: TopicPartitions, version: number): void {

@@ -26,7 +26,8 @@ export function defaultElectLeadersResponse(): ElectLeadersResponse {
 export function isDefaultElectLeadersResponse(v: ElectLeadersResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.replicaElectionResults != null && v.replicaElectionResults.length > 0)
+    !(v.replicaElectionResults != null && v.replicaElectionResults.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeElectLeadersResponse(w: Writer, v: ElectLeadersResponse, version: number): void {
@@ -103,7 +104,8 @@ export function defaultReplicaElectionResult(): ReplicaElectionResult {
 
 export function isDefaultReplicaElectionResult(v: ReplicaElectionResult): boolean {
   return !(v.topic !== undefined && v.topic !== "") &&
-    !(v.partitionResult != null && v.partitionResult.length > 0)
+    !(v.partitionResult != null && v.partitionResult.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReplicaElectionResult(w: Writer, v: ReplicaElectionResult, version: number): void {
@@ -177,7 +179,8 @@ export function defaultPartitionResult(): PartitionResult {
 export function isDefaultPartitionResult(v: PartitionResult): boolean {
   return !(v.partitionId !== undefined && v.partitionId !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {

@@ -24,7 +24,8 @@ export function defaultEndQuorumEpochRequest(): EndQuorumEpochRequest {
 export function isDefaultEndQuorumEpochRequest(v: EndQuorumEpochRequest): boolean {
   return !(v.clusterId != null) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.leaderEndpoints != null && v.leaderEndpoints.length > 0)
+    !(v.leaderEndpoints != null && v.leaderEndpoints.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEndQuorumEpochRequest(w: Writer, v: EndQuorumEpochRequest, version: number): void {
@@ -113,7 +114,8 @@ export function defaultTopicData(): TopicData {
 
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -195,7 +197,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
     !(v.leaderId !== undefined && v.leaderId !== 0) &&
     !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
     !(v.preferredSuccessors != null && v.preferredSuccessors.length > 0) &&
-    !(v.preferredCandidates != null && v.preferredCandidates.length > 0)
+    !(v.preferredCandidates != null && v.preferredCandidates.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -292,7 +295,8 @@ export function defaultReplicaInfo(): ReplicaInfo {
 
 export function isDefaultReplicaInfo(v: ReplicaInfo): boolean {
   return !(v.candidateId !== undefined && v.candidateId !== 0) &&
-    !(v.candidateDirectoryId != null && v.candidateDirectoryId !== ZERO_UUID)
+    !(v.candidateDirectoryId != null && v.candidateDirectoryId !== ZERO_UUID) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReplicaInfo(w: Writer, v: ReplicaInfo, version: number): void {
@@ -362,7 +366,8 @@ export function defaultLeaderEndpoint(): LeaderEndpoint {
 export function isDefaultLeaderEndpoint(v: LeaderEndpoint): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.host !== undefined && v.host !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderEndpoint(w: Writer, v: LeaderEndpoint, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultEndTxnRequest(v: EndTxnRequest): boolean {
   return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
     !(v.producerId !== undefined && v.producerId !== 0n) &&
     !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
-    !(v.committed !== undefined && v.committed !== false)
+    !(v.committed !== undefined && v.committed !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEndTxnRequest(w: Writer, v: EndTxnRequest, version: number): void {

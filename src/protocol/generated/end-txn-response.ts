@@ -30,7 +30,8 @@ export function isDefaultEndTxnResponse(v: EndTxnResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.producerId !== undefined && v.producerId !== -1n) &&
-    !(v.producerEpoch !== undefined && v.producerEpoch !== -1)
+    !(v.producerEpoch !== undefined && v.producerEpoch !== -1) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEndTxnResponse(w: Writer, v: EndTxnResponse, version: number): void {

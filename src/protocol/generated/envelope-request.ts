@@ -26,7 +26,8 @@ export function defaultEnvelopeRequest(): EnvelopeRequest {
 export function isDefaultEnvelopeRequest(v: EnvelopeRequest): boolean {
   return !(v.requestData != null && v.requestData.length > 0) &&
     !(v.requestPrincipal != null && v.requestPrincipal.length > 0) &&
-    !(v.clientHostAddress != null && v.clientHostAddress.length > 0)
+    !(v.clientHostAddress != null && v.clientHostAddress.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEnvelopeRequest(w: Writer, v: EnvelopeRequest, version: number): void {

@@ -22,7 +22,8 @@ export function defaultEnvelopeResponse(): EnvelopeResponse {
 
 export function isDefaultEnvelopeResponse(v: EnvelopeResponse): boolean {
   return !(v.responseData != null) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEnvelopeResponse(w: Writer, v: EnvelopeResponse, version: number): void {

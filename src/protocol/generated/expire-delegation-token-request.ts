@@ -22,7 +22,8 @@ export function defaultExpireDelegationTokenRequest(): ExpireDelegationTokenRequ
 
 export function isDefaultExpireDelegationTokenRequest(v: ExpireDelegationTokenRequest): boolean {
   return !(v.hmac != null && v.hmac.length > 0) &&
-    !(v.expiryTimePeriodMs !== undefined && v.expiryTimePeriodMs !== 0n)
+    !(v.expiryTimePeriodMs !== undefined && v.expiryTimePeriodMs !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeExpireDelegationTokenRequest(w: Writer, v: ExpireDelegationTokenRequest, version: number): void {

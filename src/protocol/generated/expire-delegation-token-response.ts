@@ -26,7 +26,8 @@ export function defaultExpireDelegationTokenResponse(): ExpireDelegationTokenRes
 export function isDefaultExpireDelegationTokenResponse(v: ExpireDelegationTokenResponse): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.expiryTimestampMs !== undefined && v.expiryTimestampMs !== 0n) &&
-    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0)
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeExpireDelegationTokenResponse(w: Writer, v: ExpireDelegationTokenResponse, version: number): void {

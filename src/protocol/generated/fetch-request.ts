@@ -61,7 +61,8 @@ export function isDefaultFetchRequest(v: FetchRequest): boolean {
     !(v.sessionEpoch !== undefined && v.sessionEpoch !== -1) &&
     !(v.topics != null && v.topics.length > 0) &&
     !(v.forgottenTopicsData != null && v.forgottenTopicsData.length > 0) &&
-    !(v.rackId !== undefined && v.rackId !== "")
+    !(v.rackId !== undefined && v.rackId !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFetchRequest(w: Writer, v: FetchRequest, version: number): void {
@@ -267,7 +268,8 @@ export function defaultReplicaState(): ReplicaState {
 
 export function isDefaultReplicaState(v: ReplicaState): boolean {
   return !(v.replicaId !== undefined && v.replicaId !== -1) &&
-    !(v.replicaEpoch !== undefined && v.replicaEpoch !== -1n)
+    !(v.replicaEpoch !== undefined && v.replicaEpoch !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReplicaState(w: Writer, v: ReplicaState, version: number): void {
@@ -337,7 +339,8 @@ export function defaultFetchTopic(): FetchTopic {
 export function isDefaultFetchTopic(v: FetchTopic): boolean {
   return !(v.topic !== undefined && v.topic !== "") &&
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFetchTopic(w: Writer, v: FetchTopic, version: number): void {
@@ -440,7 +443,8 @@ export function isDefaultFetchPartition(v: FetchPartition): boolean {
     !(v.lastFetchedEpoch !== undefined && v.lastFetchedEpoch !== -1) &&
     !(v.logStartOffset !== undefined && v.logStartOffset !== -1n) &&
     !(v.partitionMaxBytes !== undefined && v.partitionMaxBytes !== 0) &&
-    !(v.replicaDirectoryId != null && v.replicaDirectoryId !== ZERO_UUID)
+    !(v.replicaDirectoryId != null && v.replicaDirectoryId !== ZERO_UUID) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFetchPartition(w: Writer, v: FetchPartition, version: number): void {
@@ -559,7 +563,8 @@ export function defaultForgottenTopic(): ForgottenTopic {
 export function isDefaultForgottenTopic(v: ForgottenTopic): boolean {
   return !(v.topic !== undefined && v.topic !== "") &&
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeForgottenTopic(w: Writer, v: ForgottenTopic, version: number): void {

@@ -34,7 +34,8 @@ export function isDefaultFetchResponse(v: FetchResponse): boolean {
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.sessionId !== undefined && v.sessionId !== 0) &&
     !(v.responses != null && v.responses.length > 0) &&
-    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFetchResponse(w: Writer, v: FetchResponse, version: number): void {
@@ -179,7 +180,8 @@ export function defaultFetchableTopicResponse(): FetchableTopicResponse {
 export function isDefaultFetchableTopicResponse(v: FetchableTopicResponse): boolean {
   return !(v.topic !== undefined && v.topic !== "") &&
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFetchableTopicResponse(w: Writer, v: FetchableTopicResponse, version: number): void {
@@ -297,7 +299,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
     !(v.snapshotId != null && !isDefaultSnapshotId(v.snapshotId)) &&
     !(v.abortedTransactions != null && v.abortedTransactions.length > 0) &&
     !(v.preferredReadReplica !== undefined && v.preferredReadReplica !== -1) &&
-    !(v.records != null)
+    !(v.records != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -496,7 +499,8 @@ export function defaultEpochEndOffset(): EpochEndOffset {
 
 export function isDefaultEpochEndOffset(v: EpochEndOffset): boolean {
   return !(v.epoch !== undefined && v.epoch !== -1) &&
-    !(v.endOffset !== undefined && v.endOffset !== -1n)
+    !(v.endOffset !== undefined && v.endOffset !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEpochEndOffset(w: Writer, v: EpochEndOffset, version: number): void {
@@ -562,7 +566,8 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
 
 export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
   return !(v.leaderId !== undefined && v.leaderId !== -1) &&
-    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1)
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
@@ -626,7 +631,8 @@ export function defaultSnapshotId(): SnapshotId {
 
 export function isDefaultSnapshotId(v: SnapshotId): boolean {
   return !(v.endOffset !== undefined && v.endOffset !== -1n) &&
-    !(v.epoch !== undefined && v.epoch !== -1)
+    !(v.epoch !== undefined && v.epoch !== -1) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSnapshotId(w: Writer, v: SnapshotId, version: number): void {
@@ -680,7 +686,8 @@ export function defaultAbortedTransaction(): AbortedTransaction {
 
 export function isDefaultAbortedTransaction(v: AbortedTransaction): boolean {
   return !(v.producerId !== undefined && v.producerId !== 0n) &&
-    !(v.firstOffset !== undefined && v.firstOffset !== 0n)
+    !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAbortedTransaction(w: Writer, v: AbortedTransaction, version: number): void {
@@ -754,7 +761,8 @@ export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
   return !(v.nodeId !== undefined && v.nodeId !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
-    !(v.rack != null)
+    !(v.rack != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultFetchSnapshotRequest(v: FetchSnapshotRequest): boolean 
   return !(v.clusterId != null) &&
     !(v.replicaId !== undefined && v.replicaId !== -1) &&
     !(v.maxBytes !== undefined && v.maxBytes !== 2147483647) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFetchSnapshotRequest(w: Writer, v: FetchSnapshotRequest, version: number): void {
@@ -112,7 +113,8 @@ export function defaultTopicSnapshot(): TopicSnapshot {
 
 export function isDefaultTopicSnapshot(v: TopicSnapshot): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicSnapshot(w: Writer, v: TopicSnapshot, version: number): void {
@@ -183,7 +185,8 @@ export function isDefaultPartitionSnapshot(v: PartitionSnapshot): boolean {
     !(v.currentLeaderEpoch !== undefined && v.currentLeaderEpoch !== 0) &&
     !(v.snapshotId != null && !isDefaultSnapshotId(v.snapshotId)) &&
     !(v.position !== undefined && v.position !== 0n) &&
-    !(v.replicaDirectoryId != null && v.replicaDirectoryId !== ZERO_UUID)
+    !(v.replicaDirectoryId != null && v.replicaDirectoryId !== ZERO_UUID) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionSnapshot(w: Writer, v: PartitionSnapshot, version: number): void {
@@ -266,7 +269,8 @@ export function defaultSnapshotId(): SnapshotId {
 
 export function isDefaultSnapshotId(v: SnapshotId): boolean {
   return !(v.endOffset !== undefined && v.endOffset !== 0n) &&
-    !(v.epoch !== undefined && v.epoch !== 0)
+    !(v.epoch !== undefined && v.epoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSnapshotId(w: Writer, v: SnapshotId, version: number): void {

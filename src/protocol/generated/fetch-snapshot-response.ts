@@ -30,7 +30,8 @@ export function isDefaultFetchSnapshotResponse(v: FetchSnapshotResponse): boolea
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFetchSnapshotResponse(w: Writer, v: FetchSnapshotResponse, version: number): void {
@@ -145,7 +146,8 @@ export function defaultTopicSnapshot(): TopicSnapshot {
 
 export function isDefaultTopicSnapshot(v: TopicSnapshot): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicSnapshot(w: Writer, v: TopicSnapshot, version: number): void {
@@ -223,7 +225,8 @@ export function isDefaultPartitionSnapshot(v: PartitionSnapshot): boolean {
     !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) &&
     !(v.size !== undefined && v.size !== 0n) &&
     !(v.position !== undefined && v.position !== 0n) &&
-    !(v.unalignedRecords != null)
+    !(v.unalignedRecords != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionSnapshot(w: Writer, v: PartitionSnapshot, version: number): void {
@@ -307,7 +310,8 @@ export function defaultSnapshotId(): SnapshotId {
 
 export function isDefaultSnapshotId(v: SnapshotId): boolean {
   return !(v.endOffset !== undefined && v.endOffset !== 0n) &&
-    !(v.epoch !== undefined && v.epoch !== 0)
+    !(v.epoch !== undefined && v.epoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSnapshotId(w: Writer, v: SnapshotId, version: number): void {
@@ -355,7 +359,8 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
 
 export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
   return !(v.leaderId !== undefined && v.leaderId !== 0) &&
-    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
@@ -407,7 +412,8 @@ export function defaultNodeEndpoint(): NodeEndpoint {
 export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
   return !(v.nodeId !== undefined && v.nodeId !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

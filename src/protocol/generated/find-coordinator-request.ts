@@ -26,7 +26,8 @@ export function defaultFindCoordinatorRequest(): FindCoordinatorRequest {
 export function isDefaultFindCoordinatorRequest(v: FindCoordinatorRequest): boolean {
   return !(v.key !== undefined && v.key !== "") &&
     !(v.keyType !== undefined && v.keyType !== 0) &&
-    !(v.coordinatorKeys != null && v.coordinatorKeys.length > 0)
+    !(v.coordinatorKeys != null && v.coordinatorKeys.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFindCoordinatorRequest(w: Writer, v: FindCoordinatorRequest, version: number): void {

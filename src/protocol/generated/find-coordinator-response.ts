@@ -42,7 +42,8 @@ export function isDefaultFindCoordinatorResponse(v: FindCoordinatorResponse): bo
     !(v.nodeId !== undefined && v.nodeId !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
-    !(v.coordinators != null && v.coordinators.length > 0)
+    !(v.coordinators != null && v.coordinators.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFindCoordinatorResponse(w: Writer, v: FindCoordinatorResponse, version: number): void {
@@ -194,7 +195,8 @@ export function isDefaultCoordinator(v: Coordinator): boolean {
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCoordinator(w: Writer, v: Coordinator, version: number): void {

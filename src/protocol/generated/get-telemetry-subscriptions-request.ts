@@ -18,7 +18,8 @@ export function defaultGetTelemetrySubscriptionsRequest(): GetTelemetrySubscript
 }
 
 export function isDefaultGetTelemetrySubscriptionsRequest(v: GetTelemetrySubscriptionsRequest): boolean {
-  return !(v.clientInstanceId != null && v.clientInstanceId !== ZERO_UUID)
+  return !(v.clientInstanceId != null && v.clientInstanceId !== ZERO_UUID) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeGetTelemetrySubscriptionsRequest(w: Writer, v: GetTelemetrySubscriptionsRequest, version: number): void {

@@ -50,7 +50,8 @@ export function isDefaultGetTelemetrySubscriptionsResponse(v: GetTelemetrySubscr
     !(v.pushIntervalMs !== undefined && v.pushIntervalMs !== 0) &&
     !(v.telemetryMaxBytes !== undefined && v.telemetryMaxBytes !== 0) &&
     !(v.deltaTemporality !== undefined && v.deltaTemporality !== false) &&
-    !(v.requestedMetrics != null && v.requestedMetrics.length > 0)
+    !(v.requestedMetrics != null && v.requestedMetrics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeGetTelemetrySubscriptionsResponse(w: Writer, v: GetTelemetrySubscriptionsResponse, version: number): void {

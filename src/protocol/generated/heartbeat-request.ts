@@ -30,7 +30,8 @@ export function isDefaultHeartbeatRequest(v: HeartbeatRequest): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
     !(v.generationId !== undefined && v.generationId !== 0) &&
     !(v.memberId !== undefined && v.memberId !== "") &&
-    !(v.groupInstanceId != null)
+    !(v.groupInstanceId != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeHeartbeatRequest(w: Writer, v: HeartbeatRequest, version: number): void {

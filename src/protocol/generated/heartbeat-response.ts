@@ -22,7 +22,8 @@ export function defaultHeartbeatResponse(): HeartbeatResponse {
 
 export function isDefaultHeartbeatResponse(v: HeartbeatResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeHeartbeatResponse(w: Writer, v: HeartbeatResponse, version: number): void {

@@ -22,7 +22,8 @@ export function defaultIncrementalAlterConfigsRequest(): IncrementalAlterConfigs
 
 export function isDefaultIncrementalAlterConfigsRequest(v: IncrementalAlterConfigsRequest): boolean {
   return !(v.resources != null && v.resources.length > 0) &&
-    !(v.validateOnly !== undefined && v.validateOnly !== false)
+    !(v.validateOnly !== undefined && v.validateOnly !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeIncrementalAlterConfigsRequest(w: Writer, v: IncrementalAlterConfigsRequest, version: number): void {
@@ -92,7 +93,8 @@ export function defaultAlterConfigsResource(): AlterConfigsResource {
 export function isDefaultAlterConfigsResource(v: AlterConfigsResource): boolean {
   return !(v.resourceType !== undefined && v.resourceType !== 0) &&
     !(v.resourceName !== undefined && v.resourceName !== "") &&
-    !(v.configs != null && v.configs.length > 0)
+    !(v.configs != null && v.configs.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterConfigsResource(w: Writer, v: AlterConfigsResource, version: number): void {
@@ -171,7 +173,8 @@ export function defaultAlterableConfig(): AlterableConfig {
 export function isDefaultAlterableConfig(v: AlterableConfig): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.configOperation !== undefined && v.configOperation !== 0) &&
-    !(v.value !== undefined && v.value !== "")
+    !(v.value !== undefined && v.value !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterableConfig(w: Writer, v: AlterableConfig, version: number): void {

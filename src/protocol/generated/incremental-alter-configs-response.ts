@@ -22,7 +22,8 @@ export function defaultIncrementalAlterConfigsResponse(): IncrementalAlterConfig
 
 export function isDefaultIncrementalAlterConfigsResponse(v: IncrementalAlterConfigsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.responses != null && v.responses.length > 0)
+    !(v.responses != null && v.responses.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeIncrementalAlterConfigsResponse(w: Writer, v: IncrementalAlterConfigsResponse, version: number): void {
@@ -96,7 +97,8 @@ export function isDefaultAlterConfigsResourceResponse(v: AlterConfigsResourceRes
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
     !(v.resourceType !== undefined && v.resourceType !== 0) &&
-    !(v.resourceName !== undefined && v.resourceName !== "")
+    !(v.resourceName !== undefined && v.resourceName !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAlterConfigsResourceResponse(w: Writer, v: AlterConfigsResourceResponse, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultInitProducerIdRequest(v: InitProducerIdRequest): boolea
   return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
     !(v.transactionTimeoutMs !== undefined && v.transactionTimeoutMs !== 0) &&
     !(v.producerId !== undefined && v.producerId !== -1n) &&
-    !(v.producerEpoch !== undefined && v.producerEpoch !== -1)
+    !(v.producerEpoch !== undefined && v.producerEpoch !== -1) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeInitProducerIdRequest(w: Writer, v: InitProducerIdRequest, version: number): void {

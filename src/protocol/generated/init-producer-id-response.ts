@@ -30,7 +30,8 @@ export function isDefaultInitProducerIdResponse(v: InitProducerIdResponse): bool
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.producerId !== undefined && v.producerId !== -1n) &&
-    !(v.producerEpoch !== undefined && v.producerEpoch !== 0)
+    !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeInitProducerIdResponse(w: Writer, v: InitProducerIdResponse, version: number): void {

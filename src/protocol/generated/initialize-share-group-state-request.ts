@@ -22,7 +22,8 @@ export function defaultInitializeShareGroupStateRequest(): InitializeShareGroupS
 
 export function isDefaultInitializeShareGroupStateRequest(v: InitializeShareGroupStateRequest): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeInitializeShareGroupStateRequest(w: Writer, v: InitializeShareGroupStateRequest, version: number): void {
@@ -81,7 +82,8 @@ export function defaultInitializeStateData(): InitializeStateData {
 
 export function isDefaultInitializeStateData(v: InitializeStateData): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeInitializeStateData(w: Writer, v: InitializeStateData, version: number): void {
@@ -144,7 +146,8 @@ export function defaultPartitionData(): PartitionData {
 export function isDefaultPartitionData(v: PartitionData): boolean {
   return !(v.partition !== undefined && v.partition !== 0) &&
     !(v.stateEpoch !== undefined && v.stateEpoch !== 0) &&
-    !(v.startOffset !== undefined && v.startOffset !== 0n)
+    !(v.startOffset !== undefined && v.startOffset !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

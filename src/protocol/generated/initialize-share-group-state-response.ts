@@ -18,7 +18,8 @@ export function defaultInitializeShareGroupStateResponse(): InitializeShareGroup
 }
 
 export function isDefaultInitializeShareGroupStateResponse(v: InitializeShareGroupStateResponse): boolean {
-  return !(v.results != null && v.results.length > 0)
+  return !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeInitializeShareGroupStateResponse(w: Writer, v: InitializeShareGroupStateResponse, version: number): void {
@@ -72,7 +73,8 @@ export function defaultInitializeStateResult(): InitializeStateResult {
 
 export function isDefaultInitializeStateResult(v: InitializeStateResult): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeInitializeStateResult(w: Writer, v: InitializeStateResult, version: number): void {
@@ -135,7 +137,8 @@ export function defaultPartitionResult(): PartitionResult {
 export function isDefaultPartitionResult(v: PartitionResult): boolean {
   return !(v.partition !== undefined && v.partition !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage != null)
+    !(v.errorMessage != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {

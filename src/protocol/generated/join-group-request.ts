@@ -46,7 +46,8 @@ export function isDefaultJoinGroupRequest(v: JoinGroupRequest): boolean {
     !(v.groupInstanceId != null) &&
     !(v.protocolType !== undefined && v.protocolType !== "") &&
     !(v.protocols != null && v.protocols.length > 0) &&
-    !(v.reason != null)
+    !(v.reason != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeJoinGroupRequest(w: Writer, v: JoinGroupRequest, version: number): void {
@@ -172,7 +173,8 @@ export function defaultJoinGroupRequestProtocol(): JoinGroupRequestProtocol {
 
 export function isDefaultJoinGroupRequestProtocol(v: JoinGroupRequestProtocol): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.metadata != null && v.metadata.length > 0)
+    !(v.metadata != null && v.metadata.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeJoinGroupRequestProtocol(w: Writer, v: JoinGroupRequestProtocol, version: number): void {

@@ -49,7 +49,8 @@ export function isDefaultJoinGroupResponse(v: JoinGroupResponse): boolean {
     !(v.leader !== undefined && v.leader !== "") &&
     !(v.skipAssignment !== undefined && v.skipAssignment !== false) &&
     !(v.memberId !== undefined && v.memberId !== "") &&
-    !(v.members != null && v.members.length > 0)
+    !(v.members != null && v.members.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeJoinGroupResponse(w: Writer, v: JoinGroupResponse, version: number): void {
@@ -182,7 +183,8 @@ export function defaultJoinGroupResponseMember(): JoinGroupResponseMember {
 export function isDefaultJoinGroupResponseMember(v: JoinGroupResponseMember): boolean {
   return !(v.memberId !== undefined && v.memberId !== "") &&
     !(v.groupInstanceId != null) &&
-    !(v.metadata != null && v.metadata.length > 0)
+    !(v.metadata != null && v.metadata.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeJoinGroupResponseMember(w: Writer, v: JoinGroupResponseMember, version: number): void {

@@ -22,7 +22,8 @@ export function defaultKRaftVersionRecord(): KRaftVersionRecord {
 
 export function isDefaultKRaftVersionRecord(v: KRaftVersionRecord): boolean {
   return !(v.version !== undefined && v.version !== 0) &&
-    !(v.kRaftVersion !== undefined && v.kRaftVersion !== 0)
+    !(v.kRaftVersion !== undefined && v.kRaftVersion !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeKRaftVersionRecord(w: Writer, v: KRaftVersionRecord, version: number): void {

@@ -46,7 +46,8 @@ export function isDefaultLeaderAndIsrRequest(v: LeaderAndIsrRequest): boolean {
     !(v.type !== undefined && v.type !== 0) &&
     !(v.ungroupedPartitionStates != null && v.ungroupedPartitionStates.length > 0) &&
     !(v.topicStates != null && v.topicStates.length > 0) &&
-    !(v.liveLeaders != null && v.liveLeaders.length > 0)
+    !(v.liveLeaders != null && v.liveLeaders.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderAndIsrRequest(w: Writer, v: LeaderAndIsrRequest, version: number): void {
@@ -233,7 +234,8 @@ export function isDefaultLeaderAndIsrPartitionState(v: LeaderAndIsrPartitionStat
     !(v.addingReplicas != null && v.addingReplicas.length > 0) &&
     !(v.removingReplicas != null && v.removingReplicas.length > 0) &&
     !(v.isNew !== undefined && v.isNew !== false) &&
-    !(v.leaderRecoveryState !== undefined && v.leaderRecoveryState !== 0)
+    !(v.leaderRecoveryState !== undefined && v.leaderRecoveryState !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderAndIsrPartitionState(w: Writer, v: LeaderAndIsrPartitionState, version: number): void {
@@ -411,7 +413,8 @@ export function defaultLeaderAndIsrTopicState(): LeaderAndIsrTopicState {
 export function isDefaultLeaderAndIsrTopicState(v: LeaderAndIsrTopicState): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitionStates != null && v.partitionStates.length > 0)
+    !(v.partitionStates != null && v.partitionStates.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderAndIsrTopicState(w: Writer, v: LeaderAndIsrTopicState, version: number): void {
@@ -506,7 +509,8 @@ export function defaultLeaderAndIsrLiveLeader(): LeaderAndIsrLiveLeader {
 export function isDefaultLeaderAndIsrLiveLeader(v: LeaderAndIsrLiveLeader): boolean {
   return !(v.brokerId !== undefined && v.brokerId !== 0) &&
     !(v.hostName !== undefined && v.hostName !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderAndIsrLiveLeader(w: Writer, v: LeaderAndIsrLiveLeader, version: number): void {

@@ -26,7 +26,8 @@ export function defaultLeaderAndIsrResponse(): LeaderAndIsrResponse {
 export function isDefaultLeaderAndIsrResponse(v: LeaderAndIsrResponse): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.partitionErrors != null && v.partitionErrors.length > 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderAndIsrResponse(w: Writer, v: LeaderAndIsrResponse, version: number): void {
@@ -124,7 +125,8 @@ export function defaultLeaderAndIsrPartitionError(): LeaderAndIsrPartitionError 
 export function isDefaultLeaderAndIsrPartitionError(v: LeaderAndIsrPartitionError): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
     !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderAndIsrPartitionError(w: Writer, v: LeaderAndIsrPartitionError, version: number): void {
@@ -191,7 +193,8 @@ export function defaultLeaderAndIsrTopicError(): LeaderAndIsrTopicError {
 
 export function isDefaultLeaderAndIsrTopicError(v: LeaderAndIsrTopicError): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitionErrors != null && v.partitionErrors.length > 0)
+    !(v.partitionErrors != null && v.partitionErrors.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderAndIsrTopicError(w: Writer, v: LeaderAndIsrTopicError, version: number): void {

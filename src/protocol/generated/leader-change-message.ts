@@ -30,7 +30,8 @@ export function isDefaultLeaderChangeMessage(v: LeaderChangeMessage): boolean {
   return !(v.version !== undefined && v.version !== 0) &&
     !(v.leaderId !== undefined && v.leaderId !== 0) &&
     !(v.voters != null && v.voters.length > 0) &&
-    !(v.grantingVoters != null && v.grantingVoters.length > 0)
+    !(v.grantingVoters != null && v.grantingVoters.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderChangeMessage(w: Writer, v: LeaderChangeMessage, version: number): void {
@@ -109,7 +110,8 @@ export function defaultVoter(): Voter {
 
 export function isDefaultVoter(v: Voter): boolean {
   return !(v.voterId !== undefined && v.voterId !== 0) &&
-    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID)
+    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeVoter(w: Writer, v: Voter, version: number): void {

@@ -26,7 +26,8 @@ export function defaultLeaveGroupRequest(): LeaveGroupRequest {
 export function isDefaultLeaveGroupRequest(v: LeaveGroupRequest): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
     !(v.memberId !== undefined && v.memberId !== "") &&
-    !(v.members != null && v.members.length > 0)
+    !(v.members != null && v.members.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaveGroupRequest(w: Writer, v: LeaveGroupRequest, version: number): void {
@@ -117,7 +118,8 @@ export function defaultMemberIdentity(): MemberIdentity {
 export function isDefaultMemberIdentity(v: MemberIdentity): boolean {
   return !(v.memberId !== undefined && v.memberId !== "") &&
     !(v.groupInstanceId != null) &&
-    !(v.reason != null)
+    !(v.reason != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeMemberIdentity(w: Writer, v: MemberIdentity, version: number): void {

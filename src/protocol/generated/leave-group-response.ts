@@ -26,7 +26,8 @@ export function defaultLeaveGroupResponse(): LeaveGroupResponse {
 export function isDefaultLeaveGroupResponse(v: LeaveGroupResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.members != null && v.members.length > 0)
+    !(v.members != null && v.members.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaveGroupResponse(w: Writer, v: LeaveGroupResponse, version: number): void {
@@ -111,7 +112,8 @@ export function defaultMemberResponse(): MemberResponse {
 export function isDefaultMemberResponse(v: MemberResponse): boolean {
   return !(v.memberId !== undefined && v.memberId !== "") &&
     !(v.groupInstanceId !== undefined && v.groupInstanceId !== "") &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeMemberResponse(w: Writer, v: MemberResponse, version: number): void {

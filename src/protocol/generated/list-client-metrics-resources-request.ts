@@ -15,7 +15,7 @@ export function defaultListClientMetricsResourcesRequest(): ListClientMetricsRes
 }
 
 export function isDefaultListClientMetricsResourcesRequest(v: ListClientMetricsResourcesRequest): boolean {
-  return true
+  return (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListClientMetricsResourcesRequest(w: Writer, v: ListClientMetricsResourcesRequest, version: number): void {

@@ -26,7 +26,8 @@ export function defaultListClientMetricsResourcesResponse(): ListClientMetricsRe
 export function isDefaultListClientMetricsResourcesResponse(v: ListClientMetricsResourcesResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.clientMetricsResources != null && v.clientMetricsResources.length > 0)
+    !(v.clientMetricsResources != null && v.clientMetricsResources.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListClientMetricsResourcesResponse(w: Writer, v: ListClientMetricsResourcesResponse, version: number): void {
@@ -86,7 +87,8 @@ export function defaultClientMetricsResource(): ClientMetricsResource {
 }
 
 export function isDefaultClientMetricsResource(v: ClientMetricsResource): boolean {
-  return !(v.name !== undefined && v.name !== "")
+  return !(v.name !== undefined && v.name !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeClientMetricsResource(w: Writer, v: ClientMetricsResource, version: number): void {

@@ -22,7 +22,8 @@ export function defaultListGroupsRequest(): ListGroupsRequest {
 
 export function isDefaultListGroupsRequest(v: ListGroupsRequest): boolean {
   return !(v.statesFilter != null && v.statesFilter.length > 0) &&
-    !(v.typesFilter != null && v.typesFilter.length > 0)
+    !(v.typesFilter != null && v.typesFilter.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListGroupsRequest(w: Writer, v: ListGroupsRequest, version: number): void {

@@ -26,7 +26,8 @@ export function defaultListGroupsResponse(): ListGroupsResponse {
 export function isDefaultListGroupsResponse(v: ListGroupsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.groups != null && v.groups.length > 0)
+    !(v.groups != null && v.groups.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListGroupsResponse(w: Writer, v: ListGroupsResponse, version: number): void {
@@ -109,7 +110,8 @@ export function isDefaultListedGroup(v: ListedGroup): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
     !(v.protocolType !== undefined && v.protocolType !== "") &&
     !(v.groupState !== undefined && v.groupState !== "") &&
-    !(v.groupType !== undefined && v.groupType !== "")
+    !(v.groupType !== undefined && v.groupType !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListedGroup(w: Writer, v: ListedGroup, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultListOffsetsRequest(v: ListOffsetsRequest): boolean {
   return !(v.replicaId !== undefined && v.replicaId !== 0) &&
     !(v.isolationLevel !== undefined && v.isolationLevel !== 0) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.timeoutMs !== undefined && v.timeoutMs !== 0)
+    !(v.timeoutMs !== undefined && v.timeoutMs !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListOffsetsRequest(w: Writer, v: ListOffsetsRequest, version: number): void {
@@ -116,7 +117,8 @@ export function defaultListOffsetsTopic(): ListOffsetsTopic {
 
 export function isDefaultListOffsetsTopic(v: ListOffsetsTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListOffsetsTopic(w: Writer, v: ListOffsetsTopic, version: number): void {
@@ -194,7 +196,8 @@ export function isDefaultListOffsetsPartition(v: ListOffsetsPartition): boolean 
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.currentLeaderEpoch !== undefined && v.currentLeaderEpoch !== -1) &&
     !(v.timestamp !== undefined && v.timestamp !== 0n) &&
-    !(v.maxNumOffsets !== undefined && v.maxNumOffsets !== 1)
+    !(v.maxNumOffsets !== undefined && v.maxNumOffsets !== 1) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListOffsetsPartition(w: Writer, v: ListOffsetsPartition, version: number): void {

@@ -22,7 +22,8 @@ export function defaultListOffsetsResponse(): ListOffsetsResponse {
 
 export function isDefaultListOffsetsResponse(v: ListOffsetsResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListOffsetsResponse(w: Writer, v: ListOffsetsResponse, version: number): void {
@@ -92,7 +93,8 @@ export function defaultListOffsetsTopicResponse(): ListOffsetsTopicResponse {
 
 export function isDefaultListOffsetsTopicResponse(v: ListOffsetsTopicResponse): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListOffsetsTopicResponse(w: Writer, v: ListOffsetsTopicResponse, version: number): void {
@@ -177,7 +179,8 @@ export function isDefaultListOffsetsPartitionResponse(v: ListOffsetsPartitionRes
     !(v.oldStyleOffsets != null && v.oldStyleOffsets.length > 0) &&
     !(v.timestamp !== undefined && v.timestamp !== -1n) &&
     !(v.offset !== undefined && v.offset !== -1n) &&
-    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1)
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListOffsetsPartitionResponse(w: Writer, v: ListOffsetsPartitionResponse, version: number): void {

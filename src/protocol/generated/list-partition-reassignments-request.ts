@@ -22,7 +22,8 @@ export function defaultListPartitionReassignmentsRequest(): ListPartitionReassig
 
 export function isDefaultListPartitionReassignmentsRequest(v: ListPartitionReassignmentsRequest): boolean {
   return !(v.timeoutMs !== undefined && v.timeoutMs !== 60000) &&
-    !(v.topics != null)
+    !(v.topics != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListPartitionReassignmentsRequest(w: Writer, v: ListPartitionReassignmentsRequest, version: number): void {
@@ -84,7 +85,8 @@ export function defaultListPartitionReassignmentsTopics(): ListPartitionReassign
 
 export function isDefaultListPartitionReassignmentsTopics(v: ListPartitionReassignmentsTopics): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListPartitionReassignmentsTopics(w: Writer, v: ListPartitionReassignmentsTopics, version: number): void {

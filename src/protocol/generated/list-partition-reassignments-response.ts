@@ -30,7 +30,8 @@ export function isDefaultListPartitionReassignmentsResponse(v: ListPartitionReas
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListPartitionReassignmentsResponse(w: Writer, v: ListPartitionReassignmentsResponse, version: number): void {
@@ -99,7 +100,8 @@ export function defaultOngoingTopicReassignment(): OngoingTopicReassignment {
 
 export function isDefaultOngoingTopicReassignment(v: OngoingTopicReassignment): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOngoingTopicReassignment(w: Writer, v: OngoingTopicReassignment, version: number): void {
@@ -166,7 +168,8 @@ export function isDefaultOngoingPartitionReassignment(v: OngoingPartitionReassig
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.replicas != null && v.replicas.length > 0) &&
     !(v.addingReplicas != null && v.addingReplicas.length > 0) &&
-    !(v.removingReplicas != null && v.removingReplicas.length > 0)
+    !(v.removingReplicas != null && v.removingReplicas.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOngoingPartitionReassignment(w: Writer, v: OngoingPartitionReassignment, version: number): void {

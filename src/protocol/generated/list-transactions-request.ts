@@ -26,7 +26,8 @@ export function defaultListTransactionsRequest(): ListTransactionsRequest {
 export function isDefaultListTransactionsRequest(v: ListTransactionsRequest): boolean {
   return !(v.stateFilters != null && v.stateFilters.length > 0) &&
     !(v.producerIdFilters != null && v.producerIdFilters.length > 0) &&
-    !(v.durationFilter !== undefined && v.durationFilter !== -1n)
+    !(v.durationFilter !== undefined && v.durationFilter !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListTransactionsRequest(w: Writer, v: ListTransactionsRequest, version: number): void {

@@ -28,7 +28,8 @@ export function isDefaultListTransactionsResponse(v: ListTransactionsResponse): 
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.unknownStateFilters != null && v.unknownStateFilters.length > 0) &&
-    !(v.transactionStates != null && v.transactionStates.length > 0)
+    !(v.transactionStates != null && v.transactionStates.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListTransactionsResponse(w: Writer, v: ListTransactionsResponse, version: number): void {
@@ -110,7 +111,8 @@ export function defaultTransactionState(): TransactionState {
 export function isDefaultTransactionState(v: TransactionState): boolean {
   return !(v.transactionalId !== undefined && v.transactionalId !== "") &&
     !(v.producerId !== undefined && v.producerId !== 0n) &&
-    !(v.transactionState !== undefined && v.transactionState !== "")
+    !(v.transactionState !== undefined && v.transactionState !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTransactionState(w: Writer, v: TransactionState, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultMetadataRequest(v: MetadataRequest): boolean {
   return !(v.topics != null && v.topics.length > 0) &&
     !(v.allowAutoTopicCreation !== undefined && v.allowAutoTopicCreation !== true) &&
     !(v.includeClusterAuthorizedOperations !== undefined && v.includeClusterAuthorizedOperations !== false) &&
-    !(v.includeTopicAuthorizedOperations !== undefined && v.includeTopicAuthorizedOperations !== false)
+    !(v.includeTopicAuthorizedOperations !== undefined && v.includeTopicAuthorizedOperations !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeMetadataRequest(w: Writer, v: MetadataRequest, version: number): void {
@@ -130,7 +131,8 @@ export function defaultMetadataRequestTopic(): MetadataRequestTopic {
 
 export function isDefaultMetadataRequestTopic(v: MetadataRequestTopic): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.name !== undefined && v.name !== "")
+    !(v.name !== undefined && v.name !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeMetadataRequestTopic(w: Writer, v: MetadataRequestTopic, version: number): void {

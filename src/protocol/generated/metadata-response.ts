@@ -38,7 +38,8 @@ export function isDefaultMetadataResponse(v: MetadataResponse): boolean {
     !(v.clusterId != null) &&
     !(v.controllerId !== undefined && v.controllerId !== -1) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.clusterAuthorizedOperations !== undefined && v.clusterAuthorizedOperations !== -2147483648)
+    !(v.clusterAuthorizedOperations !== undefined && v.clusterAuthorizedOperations !== -2147483648) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeMetadataResponse(w: Writer, v: MetadataResponse, version: number): void {
@@ -166,7 +167,8 @@ export function isDefaultMetadataResponseBroker(v: MetadataResponseBroker): bool
   return !(v.nodeId !== undefined && v.nodeId !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
-    !(v.rack != null)
+    !(v.rack != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeMetadataResponseBroker(w: Writer, v: MetadataResponseBroker, version: number): void {
@@ -258,7 +260,8 @@ export function isDefaultMetadataResponseTopic(v: MetadataResponseTopic): boolea
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
     !(v.isInternal !== undefined && v.isInternal !== false) &&
     !(v.partitions != null && v.partitions.length > 0) &&
-    !(v.topicAuthorizedOperations !== undefined && v.topicAuthorizedOperations !== -2147483648)
+    !(v.topicAuthorizedOperations !== undefined && v.topicAuthorizedOperations !== -2147483648) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeMetadataResponseTopic(w: Writer, v: MetadataResponseTopic, version: number): void {
@@ -384,7 +387,8 @@ export function isDefaultMetadataResponsePartition(v: MetadataResponsePartition)
     !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
     !(v.replicaNodes != null && v.replicaNodes.length > 0) &&
     !(v.isrNodes != null && v.isrNodes.length > 0) &&
-    !(v.offlineReplicas != null && v.offlineReplicas.length > 0)
+    !(v.offlineReplicas != null && v.offlineReplicas.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeMetadataResponsePartition(w: Writer, v: MetadataResponsePartition, version: number): void {

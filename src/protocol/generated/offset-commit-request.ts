@@ -38,7 +38,8 @@ export function isDefaultOffsetCommitRequest(v: OffsetCommitRequest): boolean {
     !(v.memberId !== undefined && v.memberId !== "") &&
     !(v.groupInstanceId != null) &&
     !(v.retentionTimeMs !== undefined && v.retentionTimeMs !== -1n) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetCommitRequest(w: Writer, v: OffsetCommitRequest, version: number): void {
@@ -154,7 +155,8 @@ export function defaultOffsetCommitRequestTopic(): OffsetCommitRequestTopic {
 
 export function isDefaultOffsetCommitRequestTopic(v: OffsetCommitRequestTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetCommitRequestTopic(w: Writer, v: OffsetCommitRequestTopic, version: number): void {
@@ -236,7 +238,8 @@ export function isDefaultOffsetCommitRequestPartition(v: OffsetCommitRequestPart
     !(v.committedOffset !== undefined && v.committedOffset !== 0n) &&
     !(v.committedLeaderEpoch !== undefined && v.committedLeaderEpoch !== -1) &&
     !(v.commitTimestamp !== undefined && v.commitTimestamp !== -1n) &&
-    !(v.committedMetadata !== undefined && v.committedMetadata !== "")
+    !(v.committedMetadata !== undefined && v.committedMetadata !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetCommitRequestPartition(w: Writer, v: OffsetCommitRequestPartition, version: number): void {

@@ -22,7 +22,8 @@ export function defaultOffsetCommitResponse(): OffsetCommitResponse {
 
 export function isDefaultOffsetCommitResponse(v: OffsetCommitResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetCommitResponse(w: Writer, v: OffsetCommitResponse, version: number): void {
@@ -92,7 +93,8 @@ export function defaultOffsetCommitResponseTopic(): OffsetCommitResponseTopic {
 
 export function isDefaultOffsetCommitResponseTopic(v: OffsetCommitResponseTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetCommitResponseTopic(w: Writer, v: OffsetCommitResponseTopic, version: number): void {
@@ -162,7 +164,8 @@ export function defaultOffsetCommitResponsePartition(): OffsetCommitResponsePart
 
 export function isDefaultOffsetCommitResponsePartition(v: OffsetCommitResponsePartition): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetCommitResponsePartition(w: Writer, v: OffsetCommitResponsePartition, version: number): void {

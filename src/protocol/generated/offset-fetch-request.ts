@@ -30,7 +30,8 @@ export function isDefaultOffsetFetchRequest(v: OffsetFetchRequest): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
     !(v.topics != null && v.topics.length > 0) &&
     !(v.groups != null && v.groups.length > 0) &&
-    !(v.requireStable !== undefined && v.requireStable !== false)
+    !(v.requireStable !== undefined && v.requireStable !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchRequest(w: Writer, v: OffsetFetchRequest, version: number): void {
@@ -151,7 +152,8 @@ export function defaultOffsetFetchRequestTopic(): OffsetFetchRequestTopic {
 
 export function isDefaultOffsetFetchRequestTopic(v: OffsetFetchRequestTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchRequestTopic(w: Writer, v: OffsetFetchRequestTopic, version: number): void {
@@ -241,7 +243,8 @@ export function isDefaultOffsetFetchRequestGroup(v: OffsetFetchRequestGroup): bo
   return !(v.groupId !== undefined && v.groupId !== "") &&
     !(v.memberId != null) &&
     !(v.memberEpoch !== undefined && v.memberEpoch !== -1) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchRequestGroup(w: Writer, v: OffsetFetchRequestGroup, version: number): void {
@@ -339,7 +342,8 @@ export function defaultOffsetFetchRequestTopics(): OffsetFetchRequestTopics {
 
 export function isDefaultOffsetFetchRequestTopics(v: OffsetFetchRequestTopics): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchRequestTopics(w: Writer, v: OffsetFetchRequestTopics, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultOffsetFetchResponse(v: OffsetFetchResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.topics != null && v.topics.length > 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.groups != null && v.groups.length > 0)
+    !(v.groups != null && v.groups.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchResponse(w: Writer, v: OffsetFetchResponse, version: number): void {
@@ -137,7 +138,8 @@ export function defaultOffsetFetchResponseTopic(): OffsetFetchResponseTopic {
 
 export function isDefaultOffsetFetchResponseTopic(v: OffsetFetchResponseTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchResponseTopic(w: Writer, v: OffsetFetchResponseTopic, version: number): void {
@@ -231,7 +233,8 @@ export function isDefaultOffsetFetchResponsePartition(v: OffsetFetchResponsePart
     !(v.committedOffset !== undefined && v.committedOffset !== 0n) &&
     !(v.committedLeaderEpoch !== undefined && v.committedLeaderEpoch !== -1) &&
     !(v.metadata !== undefined && v.metadata !== "") &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchResponsePartition(w: Writer, v: OffsetFetchResponsePartition, version: number): void {
@@ -336,7 +339,8 @@ export function defaultOffsetFetchResponseGroup(): OffsetFetchResponseGroup {
 export function isDefaultOffsetFetchResponseGroup(v: OffsetFetchResponseGroup): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchResponseGroup(w: Writer, v: OffsetFetchResponseGroup, version: number): void {
@@ -424,7 +428,8 @@ export function defaultOffsetFetchResponseTopics(): OffsetFetchResponseTopics {
 
 export function isDefaultOffsetFetchResponseTopics(v: OffsetFetchResponseTopics): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchResponseTopics(w: Writer, v: OffsetFetchResponseTopics, version: number): void {
@@ -513,7 +518,8 @@ export function isDefaultOffsetFetchResponsePartitions(v: OffsetFetchResponsePar
     !(v.committedOffset !== undefined && v.committedOffset !== 0n) &&
     !(v.committedLeaderEpoch !== undefined && v.committedLeaderEpoch !== -1) &&
     !(v.metadata !== undefined && v.metadata !== "") &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetFetchResponsePartitions(w: Writer, v: OffsetFetchResponsePartitions, version: number): void {

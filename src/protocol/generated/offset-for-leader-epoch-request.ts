@@ -22,7 +22,8 @@ export function defaultOffsetForLeaderEpochRequest(): OffsetForLeaderEpochReques
 
 export function isDefaultOffsetForLeaderEpochRequest(v: OffsetForLeaderEpochRequest): boolean {
   return !(v.replicaId !== undefined && v.replicaId !== -2) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetForLeaderEpochRequest(w: Writer, v: OffsetForLeaderEpochRequest, version: number): void {
@@ -92,7 +93,8 @@ export function defaultOffsetForLeaderTopic(): OffsetForLeaderTopic {
 
 export function isDefaultOffsetForLeaderTopic(v: OffsetForLeaderTopic): boolean {
   return !(v.topic !== undefined && v.topic !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetForLeaderTopic(w: Writer, v: OffsetForLeaderTopic, version: number): void {
@@ -166,7 +168,8 @@ export function defaultOffsetForLeaderPartition(): OffsetForLeaderPartition {
 export function isDefaultOffsetForLeaderPartition(v: OffsetForLeaderPartition): boolean {
   return !(v.partition !== undefined && v.partition !== 0) &&
     !(v.currentLeaderEpoch !== undefined && v.currentLeaderEpoch !== -1) &&
-    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetForLeaderPartition(w: Writer, v: OffsetForLeaderPartition, version: number): void {

@@ -22,7 +22,8 @@ export function defaultOffsetForLeaderEpochResponse(): OffsetForLeaderEpochRespo
 
 export function isDefaultOffsetForLeaderEpochResponse(v: OffsetForLeaderEpochResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetForLeaderEpochResponse(w: Writer, v: OffsetForLeaderEpochResponse, version: number): void {
@@ -92,7 +93,8 @@ export function defaultOffsetForLeaderTopicResult(): OffsetForLeaderTopicResult 
 
 export function isDefaultOffsetForLeaderTopicResult(v: OffsetForLeaderTopicResult): boolean {
   return !(v.topic !== undefined && v.topic !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeOffsetForLeaderTopicResult(w: Writer, v: OffsetForLeaderTopicResult, version: number): void {
@@ -170,7 +172,8 @@ export function isDefaultEpochEndOffset(v: EpochEndOffset): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.partition !== undefined && v.partition !== 0) &&
     !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
-    !(v.endOffset !== undefined && v.endOffset !== -1n)
+    !(v.endOffset !== undefined && v.endOffset !== -1n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEpochEndOffset(w: Writer, v: EpochEndOffset, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultProduceRequest(v: ProduceRequest): boolean {
   return !(v.transactionalId != null) &&
     !(v.acks !== undefined && v.acks !== 0) &&
     !(v.timeoutMs !== undefined && v.timeoutMs !== 0) &&
-    !(v.topicData != null && v.topicData.length > 0)
+    !(v.topicData != null && v.topicData.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeProduceRequest(w: Writer, v: ProduceRequest, version: number): void {
@@ -116,7 +117,8 @@ export function defaultTopicProduceData(): TopicProduceData {
 
 export function isDefaultTopicProduceData(v: TopicProduceData): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitionData != null && v.partitionData.length > 0)
+    !(v.partitionData != null && v.partitionData.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicProduceData(w: Writer, v: TopicProduceData, version: number): void {
@@ -186,7 +188,8 @@ export function defaultPartitionProduceData(): PartitionProduceData {
 
 export function isDefaultPartitionProduceData(v: PartitionProduceData): boolean {
   return !(v.index !== undefined && v.index !== 0) &&
-    !(v.records != null)
+    !(v.records != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionProduceData(w: Writer, v: PartitionProduceData, version: number): void {

@@ -26,7 +26,8 @@ export function defaultProduceResponse(): ProduceResponse {
 export function isDefaultProduceResponse(v: ProduceResponse): boolean {
   return !(v.responses != null && v.responses.length > 0) &&
     !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeProduceResponse(w: Writer, v: ProduceResponse, version: number): void {
@@ -147,7 +148,8 @@ export function defaultTopicProduceResponse(): TopicProduceResponse {
 
 export function isDefaultTopicProduceResponse(v: TopicProduceResponse): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitionResponses != null && v.partitionResponses.length > 0)
+    !(v.partitionResponses != null && v.partitionResponses.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicProduceResponse(w: Writer, v: TopicProduceResponse, version: number): void {
@@ -240,7 +242,8 @@ export function isDefaultPartitionProduceResponse(v: PartitionProduceResponse): 
     !(v.logStartOffset !== undefined && v.logStartOffset !== -1n) &&
     !(v.recordErrors != null && v.recordErrors.length > 0) &&
     !(v.errorMessage != null) &&
-    !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader))
+    !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionProduceResponse(w: Writer, v: PartitionProduceResponse, version: number): void {
@@ -380,7 +383,8 @@ export function defaultBatchIndexAndErrorMessage(): BatchIndexAndErrorMessage {
 
 export function isDefaultBatchIndexAndErrorMessage(v: BatchIndexAndErrorMessage): boolean {
   return !(v.batchIndex !== undefined && v.batchIndex !== 0) &&
-    !(v.batchIndexErrorMessage != null)
+    !(v.batchIndexErrorMessage != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeBatchIndexAndErrorMessage(w: Writer, v: BatchIndexAndErrorMessage, version: number): void {
@@ -450,7 +454,8 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
 
 export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
   return !(v.leaderId !== undefined && v.leaderId !== -1) &&
-    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1)
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
@@ -524,7 +529,8 @@ export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
   return !(v.nodeId !== undefined && v.nodeId !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
-    !(v.rack != null)
+    !(v.rack != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

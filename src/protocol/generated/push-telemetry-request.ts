@@ -34,7 +34,8 @@ export function isDefaultPushTelemetryRequest(v: PushTelemetryRequest): boolean 
     !(v.subscriptionId !== undefined && v.subscriptionId !== 0) &&
     !(v.terminating !== undefined && v.terminating !== false) &&
     !(v.compressionType !== undefined && v.compressionType !== 0) &&
-    !(v.metrics != null && v.metrics.length > 0)
+    !(v.metrics != null && v.metrics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePushTelemetryRequest(w: Writer, v: PushTelemetryRequest, version: number): void {

@@ -22,7 +22,8 @@ export function defaultPushTelemetryResponse(): PushTelemetryResponse {
 
 export function isDefaultPushTelemetryResponse(v: PushTelemetryResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePushTelemetryResponse(w: Writer, v: PushTelemetryResponse, version: number): void {

@@ -22,7 +22,8 @@ export function defaultReadShareGroupStateRequest(): ReadShareGroupStateRequest 
 
 export function isDefaultReadShareGroupStateRequest(v: ReadShareGroupStateRequest): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReadShareGroupStateRequest(w: Writer, v: ReadShareGroupStateRequest, version: number): void {
@@ -81,7 +82,8 @@ export function defaultReadStateData(): ReadStateData {
 
 export function isDefaultReadStateData(v: ReadStateData): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReadStateData(w: Writer, v: ReadStateData, version: number): void {
@@ -140,7 +142,8 @@ export function defaultPartitionData(): PartitionData {
 
 export function isDefaultPartitionData(v: PartitionData): boolean {
   return !(v.partition !== undefined && v.partition !== 0) &&
-    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

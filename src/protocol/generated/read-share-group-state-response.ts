@@ -18,7 +18,8 @@ export function defaultReadShareGroupStateResponse(): ReadShareGroupStateRespons
 }
 
 export function isDefaultReadShareGroupStateResponse(v: ReadShareGroupStateResponse): boolean {
-  return !(v.results != null && v.results.length > 0)
+  return !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReadShareGroupStateResponse(w: Writer, v: ReadShareGroupStateResponse, version: number): void {
@@ -72,7 +73,8 @@ export function defaultReadStateResult(): ReadStateResult {
 
 export function isDefaultReadStateResult(v: ReadStateResult): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReadStateResult(w: Writer, v: ReadStateResult, version: number): void {
@@ -146,7 +148,8 @@ export function isDefaultPartitionResult(v: PartitionResult): boolean {
     !(v.errorMessage != null) &&
     !(v.stateEpoch !== undefined && v.stateEpoch !== 0) &&
     !(v.startOffset !== undefined && v.startOffset !== 0n) &&
-    !(v.stateBatches != null && v.stateBatches.length > 0)
+    !(v.stateBatches != null && v.stateBatches.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {
@@ -233,7 +236,8 @@ export function isDefaultStateBatch(v: StateBatch): boolean {
   return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
     !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
     !(v.deliveryState !== undefined && v.deliveryState !== 0) &&
-    !(v.deliveryCount !== undefined && v.deliveryCount !== 0)
+    !(v.deliveryCount !== undefined && v.deliveryCount !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeStateBatch(w: Writer, v: StateBatch, version: number): void {

@@ -18,7 +18,8 @@ export function defaultReadShareGroupStateSummaryResponse(): ReadShareGroupState
 }
 
 export function isDefaultReadShareGroupStateSummaryResponse(v: ReadShareGroupStateSummaryResponse): boolean {
-  return !(v.results != null && v.results.length > 0)
+  return !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReadShareGroupStateSummaryResponse(w: Writer, v: ReadShareGroupStateSummaryResponse, version: number): void {
@@ -72,7 +73,8 @@ export function defaultReadStateSummaryResult(): ReadStateSummaryResult {
 
 export function isDefaultReadStateSummaryResult(v: ReadStateSummaryResult): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeReadStateSummaryResult(w: Writer, v: ReadStateSummaryResult, version: number): void {
@@ -143,7 +145,8 @@ export function isDefaultPartitionResult(v: PartitionResult): boolean {
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage != null) &&
     !(v.stateEpoch !== undefined && v.stateEpoch !== 0) &&
-    !(v.startOffset !== undefined && v.startOffset !== 0n)
+    !(v.startOffset !== undefined && v.startOffset !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionResult(w: Writer, v: PartitionResult, version: number): void {

@@ -25,7 +25,8 @@ export function defaultRemoveRaftVoterRequest(): RemoveRaftVoterRequest {
 export function isDefaultRemoveRaftVoterRequest(v: RemoveRaftVoterRequest): boolean {
   return !(v.clusterId !== undefined && v.clusterId !== "") &&
     !(v.voterId !== undefined && v.voterId !== 0) &&
-    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID)
+    !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeRemoveRaftVoterRequest(w: Writer, v: RemoveRaftVoterRequest, version: number): void {

@@ -26,7 +26,8 @@ export function defaultRemoveRaftVoterResponse(): RemoveRaftVoterResponse {
 export function isDefaultRemoveRaftVoterResponse(v: RemoveRaftVoterResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeRemoveRaftVoterResponse(w: Writer, v: RemoveRaftVoterResponse, version: number): void {

@@ -22,7 +22,8 @@ export function defaultRenewDelegationTokenRequest(): RenewDelegationTokenReques
 
 export function isDefaultRenewDelegationTokenRequest(v: RenewDelegationTokenRequest): boolean {
   return !(v.hmac != null && v.hmac.length > 0) &&
-    !(v.renewPeriodMs !== undefined && v.renewPeriodMs !== 0n)
+    !(v.renewPeriodMs !== undefined && v.renewPeriodMs !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeRenewDelegationTokenRequest(w: Writer, v: RenewDelegationTokenRequest, version: number): void {

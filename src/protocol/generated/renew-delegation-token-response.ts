@@ -26,7 +26,8 @@ export function defaultRenewDelegationTokenResponse(): RenewDelegationTokenRespo
 export function isDefaultRenewDelegationTokenResponse(v: RenewDelegationTokenResponse): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.expiryTimestampMs !== undefined && v.expiryTimestampMs !== 0n) &&
-    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0)
+    !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeRenewDelegationTokenResponse(w: Writer, v: RenewDelegationTokenResponse, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultRequestHeader(v: RequestHeader): boolean {
   return !(v.requestApiKey !== undefined && v.requestApiKey !== 0) &&
     !(v.requestApiVersion !== undefined && v.requestApiVersion !== 0) &&
     !(v.correlationId !== undefined && v.correlationId !== 0) &&
-    !(v.clientId !== undefined && v.clientId !== "")
+    !(v.clientId !== undefined && v.clientId !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeRequestHeader(w: Writer, v: RequestHeader, version: number): void {

@@ -18,7 +18,8 @@ export function defaultResponseHeader(): ResponseHeader {
 }
 
 export function isDefaultResponseHeader(v: ResponseHeader): boolean {
-  return !(v.correlationId !== undefined && v.correlationId !== 0)
+  return !(v.correlationId !== undefined && v.correlationId !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeResponseHeader(w: Writer, v: ResponseHeader, version: number): void {

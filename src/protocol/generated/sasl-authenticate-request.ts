@@ -18,7 +18,8 @@ export function defaultSaslAuthenticateRequest(): SaslAuthenticateRequest {
 }
 
 export function isDefaultSaslAuthenticateRequest(v: SaslAuthenticateRequest): boolean {
-  return !(v.authBytes != null && v.authBytes.length > 0)
+  return !(v.authBytes != null && v.authBytes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSaslAuthenticateRequest(w: Writer, v: SaslAuthenticateRequest, version: number): void {

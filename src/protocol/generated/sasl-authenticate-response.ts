@@ -30,7 +30,8 @@ export function isDefaultSaslAuthenticateResponse(v: SaslAuthenticateResponse): 
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
     !(v.authBytes != null && v.authBytes.length > 0) &&
-    !(v.sessionLifetimeMs !== undefined && v.sessionLifetimeMs !== 0n)
+    !(v.sessionLifetimeMs !== undefined && v.sessionLifetimeMs !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSaslAuthenticateResponse(w: Writer, v: SaslAuthenticateResponse, version: number): void {

@@ -30,7 +30,8 @@ export function isDefaultShareAcknowledgeRequest(v: ShareAcknowledgeRequest): bo
   return !(v.groupId != null) &&
     !(v.memberId !== undefined && v.memberId !== "") &&
     !(v.shareSessionEpoch !== undefined && v.shareSessionEpoch !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeShareAcknowledgeRequest(w: Writer, v: ShareAcknowledgeRequest, version: number): void {
@@ -99,7 +100,8 @@ export function defaultAcknowledgeTopic(): AcknowledgeTopic {
 
 export function isDefaultAcknowledgeTopic(v: AcknowledgeTopic): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAcknowledgeTopic(w: Writer, v: AcknowledgeTopic, version: number): void {
@@ -158,7 +160,8 @@ export function defaultAcknowledgePartition(): AcknowledgePartition {
 
 export function isDefaultAcknowledgePartition(v: AcknowledgePartition): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.acknowledgementBatches != null && v.acknowledgementBatches.length > 0)
+    !(v.acknowledgementBatches != null && v.acknowledgementBatches.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAcknowledgePartition(w: Writer, v: AcknowledgePartition, version: number): void {
@@ -221,7 +224,8 @@ export function defaultAcknowledgementBatch(): AcknowledgementBatch {
 export function isDefaultAcknowledgementBatch(v: AcknowledgementBatch): boolean {
   return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
     !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
-    !(v.acknowledgeTypes != null && v.acknowledgeTypes.length > 0)
+    !(v.acknowledgeTypes != null && v.acknowledgeTypes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAcknowledgementBatch(w: Writer, v: AcknowledgementBatch, version: number): void {

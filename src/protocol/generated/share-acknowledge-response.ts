@@ -34,7 +34,8 @@ export function isDefaultShareAcknowledgeResponse(v: ShareAcknowledgeResponse): 
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage != null) &&
     !(v.responses != null && v.responses.length > 0) &&
-    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeShareAcknowledgeResponse(w: Writer, v: ShareAcknowledgeResponse, version: number): void {
@@ -119,7 +120,8 @@ export function defaultShareAcknowledgeTopicResponse(): ShareAcknowledgeTopicRes
 
 export function isDefaultShareAcknowledgeTopicResponse(v: ShareAcknowledgeTopicResponse): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeShareAcknowledgeTopicResponse(w: Writer, v: ShareAcknowledgeTopicResponse, version: number): void {
@@ -185,7 +187,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage != null) &&
-    !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader))
+    !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -243,7 +246,8 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
 
 export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
   return !(v.leaderId !== undefined && v.leaderId !== 0) &&
-    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
@@ -299,7 +303,8 @@ export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
   return !(v.nodeId !== undefined && v.nodeId !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
-    !(v.rack != null)
+    !(v.rack != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

@@ -46,7 +46,8 @@ export function isDefaultShareFetchRequest(v: ShareFetchRequest): boolean {
     !(v.minBytes !== undefined && v.minBytes !== 0) &&
     !(v.maxBytes !== undefined && v.maxBytes !== 2147483647) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.forgottenTopicsData != null && v.forgottenTopicsData.length > 0)
+    !(v.forgottenTopicsData != null && v.forgottenTopicsData.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeShareFetchRequest(w: Writer, v: ShareFetchRequest, version: number): void {
@@ -146,7 +147,8 @@ export function defaultFetchTopic(): FetchTopic {
 
 export function isDefaultFetchTopic(v: FetchTopic): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFetchTopic(w: Writer, v: FetchTopic, version: number): void {
@@ -209,7 +211,8 @@ export function defaultFetchPartition(): FetchPartition {
 export function isDefaultFetchPartition(v: FetchPartition): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.partitionMaxBytes !== undefined && v.partitionMaxBytes !== 0) &&
-    !(v.acknowledgementBatches != null && v.acknowledgementBatches.length > 0)
+    !(v.acknowledgementBatches != null && v.acknowledgementBatches.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFetchPartition(w: Writer, v: FetchPartition, version: number): void {
@@ -277,7 +280,8 @@ export function defaultAcknowledgementBatch(): AcknowledgementBatch {
 export function isDefaultAcknowledgementBatch(v: AcknowledgementBatch): boolean {
   return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
     !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
-    !(v.acknowledgeTypes != null && v.acknowledgeTypes.length > 0)
+    !(v.acknowledgeTypes != null && v.acknowledgeTypes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAcknowledgementBatch(w: Writer, v: AcknowledgementBatch, version: number): void {
@@ -341,7 +345,8 @@ export function defaultForgottenTopic(): ForgottenTopic {
 
 export function isDefaultForgottenTopic(v: ForgottenTopic): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeForgottenTopic(w: Writer, v: ForgottenTopic, version: number): void {

@@ -34,7 +34,8 @@ export function isDefaultShareFetchResponse(v: ShareFetchResponse): boolean {
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage != null) &&
     !(v.responses != null && v.responses.length > 0) &&
-    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeShareFetchResponse(w: Writer, v: ShareFetchResponse, version: number): void {
@@ -119,7 +120,8 @@ export function defaultShareFetchableTopicResponse(): ShareFetchableTopicRespons
 
 export function isDefaultShareFetchableTopicResponse(v: ShareFetchableTopicResponse): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeShareFetchableTopicResponse(w: Writer, v: ShareFetchableTopicResponse, version: number): void {
@@ -201,7 +203,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
     !(v.acknowledgeErrorMessage != null) &&
     !(v.currentLeader != null && !isDefaultLeaderIdAndEpoch(v.currentLeader)) &&
     !(v.records != null) &&
-    !(v.acquiredRecords != null && v.acquiredRecords.length > 0)
+    !(v.acquiredRecords != null && v.acquiredRecords.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -290,7 +293,8 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
 
 export function isDefaultLeaderIdAndEpoch(v: LeaderIdAndEpoch): boolean {
   return !(v.leaderId !== undefined && v.leaderId !== 0) &&
-    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0)
+    !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeLeaderIdAndEpoch(w: Writer, v: LeaderIdAndEpoch, version: number): void {
@@ -342,7 +346,8 @@ export function defaultAcquiredRecords(): AcquiredRecords {
 export function isDefaultAcquiredRecords(v: AcquiredRecords): boolean {
   return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
     !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
-    !(v.deliveryCount !== undefined && v.deliveryCount !== 0)
+    !(v.deliveryCount !== undefined && v.deliveryCount !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAcquiredRecords(w: Writer, v: AcquiredRecords, version: number): void {
@@ -403,7 +408,8 @@ export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
   return !(v.nodeId !== undefined && v.nodeId !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.port !== undefined && v.port !== 0) &&
-    !(v.rack != null)
+    !(v.rack != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

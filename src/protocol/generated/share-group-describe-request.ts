@@ -22,7 +22,8 @@ export function defaultShareGroupDescribeRequest(): ShareGroupDescribeRequest {
 
 export function isDefaultShareGroupDescribeRequest(v: ShareGroupDescribeRequest): boolean {
   return !(v.groupIds != null && v.groupIds.length > 0) &&
-    !(v.includeAuthorizedOperations !== undefined && v.includeAuthorizedOperations !== false)
+    !(v.includeAuthorizedOperations !== undefined && v.includeAuthorizedOperations !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeShareGroupDescribeRequest(w: Writer, v: ShareGroupDescribeRequest, version: number): void {

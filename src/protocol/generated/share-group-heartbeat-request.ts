@@ -34,7 +34,8 @@ export function isDefaultShareGroupHeartbeatRequest(v: ShareGroupHeartbeatReques
     !(v.memberId !== undefined && v.memberId !== "") &&
     !(v.memberEpoch !== undefined && v.memberEpoch !== 0) &&
     !(v.rackId != null) &&
-    !(v.subscribedTopicNames != null)
+    !(v.subscribedTopicNames != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeShareGroupHeartbeatRequest(w: Writer, v: ShareGroupHeartbeatRequest, version: number): void {

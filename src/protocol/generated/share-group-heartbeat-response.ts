@@ -42,7 +42,8 @@ export function isDefaultShareGroupHeartbeatResponse(v: ShareGroupHeartbeatRespo
     !(v.memberId != null) &&
     !(v.memberEpoch !== undefined && v.memberEpoch !== 0) &&
     !(v.heartbeatIntervalMs !== undefined && v.heartbeatIntervalMs !== 0) &&
-    !(v.assignment != null)
+    !(v.assignment != null) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeShareGroupHeartbeatResponse(w: Writer, v: ShareGroupHeartbeatResponse, version: number): void {
@@ -124,7 +125,8 @@ export function defaultTopicPartitions(): TopicPartitions {
 
 export function isDefaultTopicPartitions(v: TopicPartitions): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicPartitions(w: Writer, v: TopicPartitions, version: number): void {
@@ -179,7 +181,8 @@ export function defaultAssignment(): Assignment {
 }
 
 export function isDefaultAssignment(v: Assignment): boolean {
-  return !(v.topicPartitions != null && v.topicPartitions.length > 0)
+  return !(v.topicPartitions != null && v.topicPartitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeAssignment(w: Writer, v: Assignment, version: number): void {

@@ -18,7 +18,8 @@ export function defaultSnapshotFooterRecord(): SnapshotFooterRecord {
 }
 
 export function isDefaultSnapshotFooterRecord(v: SnapshotFooterRecord): boolean {
-  return !(v.version !== undefined && v.version !== 0)
+  return !(v.version !== undefined && v.version !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSnapshotFooterRecord(w: Writer, v: SnapshotFooterRecord, version: number): void {

@@ -22,7 +22,8 @@ export function defaultSnapshotHeaderRecord(): SnapshotHeaderRecord {
 
 export function isDefaultSnapshotHeaderRecord(v: SnapshotHeaderRecord): boolean {
   return !(v.version !== undefined && v.version !== 0) &&
-    !(v.lastContainedLogTimestamp !== undefined && v.lastContainedLogTimestamp !== 0n)
+    !(v.lastContainedLogTimestamp !== undefined && v.lastContainedLogTimestamp !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSnapshotHeaderRecord(w: Writer, v: SnapshotHeaderRecord, version: number): void {

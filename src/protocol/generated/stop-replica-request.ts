@@ -46,7 +46,8 @@ export function isDefaultStopReplicaRequest(v: StopReplicaRequest): boolean {
     !(v.deletePartitions !== undefined && v.deletePartitions !== false) &&
     !(v.ungroupedPartitions != null && v.ungroupedPartitions.length > 0) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.topicStates != null && v.topicStates.length > 0)
+    !(v.topicStates != null && v.topicStates.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeStopReplicaRequest(w: Writer, v: StopReplicaRequest, version: number): void {
@@ -198,7 +199,8 @@ export function defaultStopReplicaPartitionV0(): StopReplicaPartitionV0 {
 
 export function isDefaultStopReplicaPartitionV0(v: StopReplicaPartitionV0): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitionIndex !== undefined && v.partitionIndex !== 0)
+    !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeStopReplicaPartitionV0(w: Writer, v: StopReplicaPartitionV0, version: number): void {
@@ -264,7 +266,8 @@ export function defaultStopReplicaTopicV1(): StopReplicaTopicV1 {
 
 export function isDefaultStopReplicaTopicV1(v: StopReplicaTopicV1): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeStopReplicaTopicV1(w: Writer, v: StopReplicaTopicV1, version: number): void {
@@ -346,7 +349,8 @@ export function defaultStopReplicaTopicState(): StopReplicaTopicState {
 
 export function isDefaultStopReplicaTopicState(v: StopReplicaTopicState): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitionStates != null && v.partitionStates.length > 0)
+    !(v.partitionStates != null && v.partitionStates.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeStopReplicaTopicState(w: Writer, v: StopReplicaTopicState, version: number): void {
@@ -427,7 +431,8 @@ export function defaultStopReplicaPartitionState(): StopReplicaPartitionState {
 export function isDefaultStopReplicaPartitionState(v: StopReplicaPartitionState): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
-    !(v.deletePartition !== undefined && v.deletePartition !== false)
+    !(v.deletePartition !== undefined && v.deletePartition !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeStopReplicaPartitionState(w: Writer, v: StopReplicaPartitionState, version: number): void {

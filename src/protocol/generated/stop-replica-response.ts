@@ -22,7 +22,8 @@ export function defaultStopReplicaResponse(): StopReplicaResponse {
 
 export function isDefaultStopReplicaResponse(v: StopReplicaResponse): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.partitionErrors != null && v.partitionErrors.length > 0)
+    !(v.partitionErrors != null && v.partitionErrors.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeStopReplicaResponse(w: Writer, v: StopReplicaResponse, version: number): void {
@@ -92,7 +93,8 @@ export function defaultStopReplicaPartitionError(): StopReplicaPartitionError {
 export function isDefaultStopReplicaPartitionError(v: StopReplicaPartitionError): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
     !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeStopReplicaPartitionError(w: Writer, v: StopReplicaPartitionError, version: number): void {

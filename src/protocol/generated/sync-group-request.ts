@@ -42,7 +42,8 @@ export function isDefaultSyncGroupRequest(v: SyncGroupRequest): boolean {
     !(v.groupInstanceId != null) &&
     !(v.protocolType != null) &&
     !(v.protocolName != null) &&
-    !(v.assignments != null && v.assignments.length > 0)
+    !(v.assignments != null && v.assignments.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSyncGroupRequest(w: Writer, v: SyncGroupRequest, version: number): void {
@@ -159,7 +160,8 @@ export function defaultSyncGroupRequestAssignment(): SyncGroupRequestAssignment 
 
 export function isDefaultSyncGroupRequestAssignment(v: SyncGroupRequestAssignment): boolean {
   return !(v.memberId !== undefined && v.memberId !== "") &&
-    !(v.assignment != null && v.assignment.length > 0)
+    !(v.assignment != null && v.assignment.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSyncGroupRequestAssignment(w: Writer, v: SyncGroupRequestAssignment, version: number): void {

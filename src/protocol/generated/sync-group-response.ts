@@ -34,7 +34,8 @@ export function isDefaultSyncGroupResponse(v: SyncGroupResponse): boolean {
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.protocolType != null) &&
     !(v.protocolName != null) &&
-    !(v.assignment != null && v.assignment.length > 0)
+    !(v.assignment != null && v.assignment.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeSyncGroupResponse(w: Writer, v: SyncGroupResponse, version: number): void {

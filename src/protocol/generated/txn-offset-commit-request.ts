@@ -46,7 +46,8 @@ export function isDefaultTxnOffsetCommitRequest(v: TxnOffsetCommitRequest): bool
     !(v.generationId !== undefined && v.generationId !== -1) &&
     !(v.memberId !== undefined && v.memberId !== "") &&
     !(v.groupInstanceId != null) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTxnOffsetCommitRequest(w: Writer, v: TxnOffsetCommitRequest, version: number): void {
@@ -168,7 +169,8 @@ export function defaultTxnOffsetCommitRequestTopic(): TxnOffsetCommitRequestTopi
 
 export function isDefaultTxnOffsetCommitRequestTopic(v: TxnOffsetCommitRequestTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTxnOffsetCommitRequestTopic(w: Writer, v: TxnOffsetCommitRequestTopic, version: number): void {
@@ -246,7 +248,8 @@ export function isDefaultTxnOffsetCommitRequestPartition(v: TxnOffsetCommitReque
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
     !(v.committedOffset !== undefined && v.committedOffset !== 0n) &&
     !(v.committedLeaderEpoch !== undefined && v.committedLeaderEpoch !== -1) &&
-    !(v.committedMetadata !== undefined && v.committedMetadata !== "")
+    !(v.committedMetadata !== undefined && v.committedMetadata !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTxnOffsetCommitRequestPartition(w: Writer, v: TxnOffsetCommitRequestPartition, version: number): void {

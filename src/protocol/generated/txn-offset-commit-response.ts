@@ -22,7 +22,8 @@ export function defaultTxnOffsetCommitResponse(): TxnOffsetCommitResponse {
 
 export function isDefaultTxnOffsetCommitResponse(v: TxnOffsetCommitResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTxnOffsetCommitResponse(w: Writer, v: TxnOffsetCommitResponse, version: number): void {
@@ -88,7 +89,8 @@ export function defaultTxnOffsetCommitResponseTopic(): TxnOffsetCommitResponseTo
 
 export function isDefaultTxnOffsetCommitResponseTopic(v: TxnOffsetCommitResponseTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTxnOffsetCommitResponseTopic(w: Writer, v: TxnOffsetCommitResponseTopic, version: number): void {
@@ -158,7 +160,8 @@ export function defaultTxnOffsetCommitResponsePartition(): TxnOffsetCommitRespon
 
 export function isDefaultTxnOffsetCommitResponsePartition(v: TxnOffsetCommitResponsePartition): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTxnOffsetCommitResponsePartition(w: Writer, v: TxnOffsetCommitResponsePartition, version: number): void {

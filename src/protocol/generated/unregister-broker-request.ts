@@ -18,7 +18,8 @@ export function defaultUnregisterBrokerRequest(): UnregisterBrokerRequest {
 }
 
 export function isDefaultUnregisterBrokerRequest(v: UnregisterBrokerRequest): boolean {
-  return !(v.brokerId !== undefined && v.brokerId !== 0)
+  return !(v.brokerId !== undefined && v.brokerId !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUnregisterBrokerRequest(w: Writer, v: UnregisterBrokerRequest, version: number): void {

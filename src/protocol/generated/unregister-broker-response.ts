@@ -26,7 +26,8 @@ export function defaultUnregisterBrokerResponse(): UnregisterBrokerResponse {
 export function isDefaultUnregisterBrokerResponse(v: UnregisterBrokerResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUnregisterBrokerResponse(w: Writer, v: UnregisterBrokerResponse, version: number): void {

@@ -26,7 +26,8 @@ export function defaultUpdateFeaturesRequest(): UpdateFeaturesRequest {
 export function isDefaultUpdateFeaturesRequest(v: UpdateFeaturesRequest): boolean {
   return !(v.timeoutMs !== undefined && v.timeoutMs !== 60000) &&
     !(v.featureUpdates != null && v.featureUpdates.length > 0) &&
-    !(v.validateOnly !== undefined && v.validateOnly !== false)
+    !(v.validateOnly !== undefined && v.validateOnly !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateFeaturesRequest(w: Writer, v: UpdateFeaturesRequest, version: number): void {
@@ -104,7 +105,8 @@ export function isDefaultFeatureUpdateKey(v: FeatureUpdateKey): boolean {
   return !(v.feature !== undefined && v.feature !== "") &&
     !(v.maxVersionLevel !== undefined && v.maxVersionLevel !== 0) &&
     !(v.allowDowngrade !== undefined && v.allowDowngrade !== false) &&
-    !(v.upgradeType !== undefined && v.upgradeType !== 1)
+    !(v.upgradeType !== undefined && v.upgradeType !== 1) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeFeatureUpdateKey(w: Writer, v: FeatureUpdateKey, version: number): void {

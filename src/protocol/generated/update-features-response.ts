@@ -30,7 +30,8 @@ export function isDefaultUpdateFeaturesResponse(v: UpdateFeaturesResponse): bool
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.errorMessage !== undefined && v.errorMessage !== "") &&
-    !(v.results != null && v.results.length > 0)
+    !(v.results != null && v.results.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateFeaturesResponse(w: Writer, v: UpdateFeaturesResponse, version: number): void {
@@ -107,7 +108,8 @@ export function defaultUpdatableFeatureResult(): UpdatableFeatureResult {
 export function isDefaultUpdatableFeatureResult(v: UpdatableFeatureResult): boolean {
   return !(v.feature !== undefined && v.feature !== "") &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.errorMessage !== undefined && v.errorMessage !== "")
+    !(v.errorMessage !== undefined && v.errorMessage !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdatableFeatureResult(w: Writer, v: UpdatableFeatureResult, version: number): void {

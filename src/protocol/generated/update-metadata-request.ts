@@ -45,7 +45,8 @@ export function isDefaultUpdateMetadataRequest(v: UpdateMetadataRequest): boolea
     !(v.brokerEpoch !== undefined && v.brokerEpoch !== -1n) &&
     !(v.ungroupedPartitionStates != null && v.ungroupedPartitionStates.length > 0) &&
     !(v.topicStates != null && v.topicStates.length > 0) &&
-    !(v.liveBrokers != null && v.liveBrokers.length > 0)
+    !(v.liveBrokers != null && v.liveBrokers.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateMetadataRequest(w: Writer, v: UpdateMetadataRequest, version: number): void {
@@ -238,7 +239,8 @@ export function isDefaultUpdateMetadataPartitionState(v: UpdateMetadataPartition
     !(v.isr != null && v.isr.length > 0) &&
     !(v.zkVersion !== undefined && v.zkVersion !== 0) &&
     !(v.replicas != null && v.replicas.length > 0) &&
-    !(v.offlineReplicas != null && v.offlineReplicas.length > 0)
+    !(v.offlineReplicas != null && v.offlineReplicas.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateMetadataPartitionState(w: Writer, v: UpdateMetadataPartitionState, version: number): void {
@@ -375,7 +377,8 @@ export function defaultUpdateMetadataTopicState(): UpdateMetadataTopicState {
 export function isDefaultUpdateMetadataTopicState(v: UpdateMetadataTopicState): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
     !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitionStates != null && v.partitionStates.length > 0)
+    !(v.partitionStates != null && v.partitionStates.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateMetadataTopicState(w: Writer, v: UpdateMetadataTopicState, version: number): void {
@@ -478,7 +481,8 @@ export function isDefaultUpdateMetadataBroker(v: UpdateMetadataBroker): boolean 
     !(v.v0Host !== undefined && v.v0Host !== "") &&
     !(v.v0Port !== undefined && v.v0Port !== 0) &&
     !(v.endpoints != null && v.endpoints.length > 0) &&
-    !(v.rack !== undefined && v.rack !== "")
+    !(v.rack !== undefined && v.rack !== "") &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateMetadataBroker(w: Writer, v: UpdateMetadataBroker, version: number): void {
@@ -587,7 +591,8 @@ export function isDefaultUpdateMetadataEndpoint(v: UpdateMetadataEndpoint): bool
   return !(v.port !== undefined && v.port !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
     !(v.listener !== undefined && v.listener !== "") &&
-    !(v.securityProtocol !== undefined && v.securityProtocol !== 0)
+    !(v.securityProtocol !== undefined && v.securityProtocol !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateMetadataEndpoint(w: Writer, v: UpdateMetadataEndpoint, version: number): void {

@@ -18,7 +18,8 @@ export function defaultUpdateMetadataResponse(): UpdateMetadataResponse {
 }
 
 export function isDefaultUpdateMetadataResponse(v: UpdateMetadataResponse): boolean {
-  return !(v.errorCode !== undefined && v.errorCode !== 0)
+  return !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateMetadataResponse(w: Writer, v: UpdateMetadataResponse, version: number): void {

@@ -37,7 +37,8 @@ export function isDefaultUpdateRaftVoterRequest(v: UpdateRaftVoterRequest): bool
     !(v.voterId !== undefined && v.voterId !== 0) &&
     !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
     !(v.listeners != null && v.listeners.length > 0) &&
-    !(v.kRaftVersionFeature != null && !isDefaultKRaftVersionFeature(v.kRaftVersionFeature))
+    !(v.kRaftVersionFeature != null && !isDefaultKRaftVersionFeature(v.kRaftVersionFeature)) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateRaftVoterRequest(w: Writer, v: UpdateRaftVoterRequest, version: number): void {
@@ -120,7 +121,8 @@ export function defaultListener(): Listener {
 export function isDefaultListener(v: Listener): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.host !== undefined && v.host !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeListener(w: Writer, v: Listener, version: number): void {
@@ -173,7 +175,8 @@ export function defaultKRaftVersionFeature(): KRaftVersionFeature {
 
 export function isDefaultKRaftVersionFeature(v: KRaftVersionFeature): boolean {
   return !(v.minSupportedVersion !== undefined && v.minSupportedVersion !== 0) &&
-    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0)
+    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeKRaftVersionFeature(w: Writer, v: KRaftVersionFeature, version: number): void {

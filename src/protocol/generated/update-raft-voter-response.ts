@@ -25,7 +25,8 @@ export function defaultUpdateRaftVoterResponse(): UpdateRaftVoterResponse {
 export function isDefaultUpdateRaftVoterResponse(v: UpdateRaftVoterResponse): boolean {
   return !(v.throttleTimeMs !== undefined && v.throttleTimeMs !== 0) &&
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
-    !(v.currentLeader != null && !isDefaultCurrentLeader(v.currentLeader))
+    !(v.currentLeader != null && !isDefaultCurrentLeader(v.currentLeader)) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeUpdateRaftVoterResponse(w: Writer, v: UpdateRaftVoterResponse, version: number): void {
@@ -99,7 +100,8 @@ export function isDefaultCurrentLeader(v: CurrentLeader): boolean {
   return !(v.leaderId !== undefined && v.leaderId !== -1) &&
     !(v.leaderEpoch !== undefined && v.leaderEpoch !== -1) &&
     !(v.host !== undefined && v.host !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeCurrentLeader(w: Writer, v: CurrentLeader, version: number): void {

@@ -24,7 +24,8 @@ export function defaultVoteRequest(): VoteRequest {
 export function isDefaultVoteRequest(v: VoteRequest): boolean {
   return !(v.clusterId != null) &&
     !(v.voterId !== undefined && v.voterId !== -1) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeVoteRequest(w: Writer, v: VoteRequest, version: number): void {
@@ -91,7 +92,8 @@ export function defaultTopicData(): TopicData {
 
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -170,7 +172,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
     !(v.candidateDirectoryId != null && v.candidateDirectoryId !== ZERO_UUID) &&
     !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
     !(v.lastOffsetEpoch !== undefined && v.lastOffsetEpoch !== 0) &&
-    !(v.lastOffset !== undefined && v.lastOffset !== 0n)
+    !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {

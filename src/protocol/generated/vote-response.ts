@@ -25,7 +25,8 @@ export function defaultVoteResponse(): VoteResponse {
 export function isDefaultVoteResponse(v: VoteResponse): boolean {
   return !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0)
+    !(v.nodeEndpoints != null && v.nodeEndpoints.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeVoteResponse(w: Writer, v: VoteResponse, version: number): void {
@@ -134,7 +135,8 @@ export function defaultTopicData(): TopicData {
 
 export function isDefaultTopicData(v: TopicData): boolean {
   return !(v.topicName !== undefined && v.topicName !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeTopicData(w: Writer, v: TopicData, version: number): void {
@@ -204,7 +206,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
     !(v.errorCode !== undefined && v.errorCode !== 0) &&
     !(v.leaderId !== undefined && v.leaderId !== 0) &&
     !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
-    !(v.voteGranted !== undefined && v.voteGranted !== false)
+    !(v.voteGranted !== undefined && v.voteGranted !== false) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -271,7 +274,8 @@ export function defaultNodeEndpoint(): NodeEndpoint {
 export function isDefaultNodeEndpoint(v: NodeEndpoint): boolean {
   return !(v.nodeId !== undefined && v.nodeId !== 0) &&
     !(v.host !== undefined && v.host !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeNodeEndpoint(w: Writer, v: NodeEndpoint, version: number): void {

@@ -21,7 +21,8 @@ export function defaultVotersRecord(): VotersRecord {
 
 export function isDefaultVotersRecord(v: VotersRecord): boolean {
   return !(v.version !== undefined && v.version !== 0) &&
-    !(v.voters != null && v.voters.length > 0)
+    !(v.voters != null && v.voters.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeVotersRecord(w: Writer, v: VotersRecord, version: number): void {
@@ -88,7 +89,8 @@ export function isDefaultVoter(v: Voter): boolean {
   return !(v.voterId !== undefined && v.voterId !== 0) &&
     !(v.voterDirectoryId != null && v.voterDirectoryId !== ZERO_UUID) &&
     !(v.endpoints != null && v.endpoints.length > 0) &&
-    !(v.kRaftVersionFeature != null && !isDefaultKRaftVersionFeature(v.kRaftVersionFeature))
+    !(v.kRaftVersionFeature != null && !isDefaultKRaftVersionFeature(v.kRaftVersionFeature)) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeVoter(w: Writer, v: Voter, version: number): void {
@@ -161,7 +163,8 @@ export function defaultEndpoint(): Endpoint {
 export function isDefaultEndpoint(v: Endpoint): boolean {
   return !(v.name !== undefined && v.name !== "") &&
     !(v.host !== undefined && v.host !== "") &&
-    !(v.port !== undefined && v.port !== 0)
+    !(v.port !== undefined && v.port !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeEndpoint(w: Writer, v: Endpoint, version: number): void {
@@ -214,7 +217,8 @@ export function defaultKRaftVersionFeature(): KRaftVersionFeature {
 
 export function isDefaultKRaftVersionFeature(v: KRaftVersionFeature): boolean {
   return !(v.minSupportedVersion !== undefined && v.minSupportedVersion !== 0) &&
-    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0)
+    !(v.maxSupportedVersion !== undefined && v.maxSupportedVersion !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeKRaftVersionFeature(w: Writer, v: KRaftVersionFeature, version: number): void {

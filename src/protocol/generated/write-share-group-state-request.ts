@@ -22,7 +22,8 @@ export function defaultWriteShareGroupStateRequest(): WriteShareGroupStateReques
 
 export function isDefaultWriteShareGroupStateRequest(v: WriteShareGroupStateRequest): boolean {
   return !(v.groupId !== undefined && v.groupId !== "") &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeWriteShareGroupStateRequest(w: Writer, v: WriteShareGroupStateRequest, version: number): void {
@@ -81,7 +82,8 @@ export function defaultWriteStateData(): WriteStateData {
 
 export function isDefaultWriteStateData(v: WriteStateData): boolean {
   return !(v.topicId != null && v.topicId !== ZERO_UUID) &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeWriteStateData(w: Writer, v: WriteStateData, version: number): void {
@@ -151,7 +153,8 @@ export function isDefaultPartitionData(v: PartitionData): boolean {
     !(v.stateEpoch !== undefined && v.stateEpoch !== 0) &&
     !(v.leaderEpoch !== undefined && v.leaderEpoch !== 0) &&
     !(v.startOffset !== undefined && v.startOffset !== 0n) &&
-    !(v.stateBatches != null && v.stateBatches.length > 0)
+    !(v.stateBatches != null && v.stateBatches.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodePartitionData(w: Writer, v: PartitionData, version: number): void {
@@ -233,7 +236,8 @@ export function isDefaultStateBatch(v: StateBatch): boolean {
   return !(v.firstOffset !== undefined && v.firstOffset !== 0n) &&
     !(v.lastOffset !== undefined && v.lastOffset !== 0n) &&
     !(v.deliveryState !== undefined && v.deliveryState !== 0) &&
-    !(v.deliveryCount !== undefined && v.deliveryCount !== 0)
+    !(v.deliveryCount !== undefined && v.deliveryCount !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeStateBatch(w: Writer, v: StateBatch, version: number): void {

@@ -18,7 +18,8 @@ export function defaultWriteTxnMarkersRequest(): WriteTxnMarkersRequest {
 }
 
 export function isDefaultWriteTxnMarkersRequest(v: WriteTxnMarkersRequest): boolean {
-  return !(v.markers != null && v.markers.length > 0)
+  return !(v.markers != null && v.markers.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeWriteTxnMarkersRequest(w: Writer, v: WriteTxnMarkersRequest, version: number): void {
@@ -91,7 +92,8 @@ export function isDefaultWritableTxnMarker(v: WritableTxnMarker): boolean {
     !(v.producerEpoch !== undefined && v.producerEpoch !== 0) &&
     !(v.transactionResult !== undefined && v.transactionResult !== false) &&
     !(v.topics != null && v.topics.length > 0) &&
-    !(v.coordinatorEpoch !== undefined && v.coordinatorEpoch !== 0)
+    !(v.coordinatorEpoch !== undefined && v.coordinatorEpoch !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeWritableTxnMarker(w: Writer, v: WritableTxnMarker, version: number): void {
@@ -172,7 +174,8 @@ export function defaultWritableTxnMarkerTopic(): WritableTxnMarkerTopic {
 
 export function isDefaultWritableTxnMarkerTopic(v: WritableTxnMarkerTopic): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitionIndexes != null && v.partitionIndexes.length > 0)
+    !(v.partitionIndexes != null && v.partitionIndexes.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeWritableTxnMarkerTopic(w: Writer, v: WritableTxnMarkerTopic, version: number): void {

@@ -18,7 +18,8 @@ export function defaultWriteTxnMarkersResponse(): WriteTxnMarkersResponse {
 }
 
 export function isDefaultWriteTxnMarkersResponse(v: WriteTxnMarkersResponse): boolean {
-  return !(v.markers != null && v.markers.length > 0)
+  return !(v.markers != null && v.markers.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeWriteTxnMarkersResponse(w: Writer, v: WriteTxnMarkersResponse, version: number): void {
@@ -79,7 +80,8 @@ export function defaultWritableTxnMarkerResult(): WritableTxnMarkerResult {
 
 export function isDefaultWritableTxnMarkerResult(v: WritableTxnMarkerResult): boolean {
   return !(v.producerId !== undefined && v.producerId !== 0n) &&
-    !(v.topics != null && v.topics.length > 0)
+    !(v.topics != null && v.topics.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeWritableTxnMarkerResult(w: Writer, v: WritableTxnMarkerResult, version: number): void {
@@ -145,7 +147,8 @@ export function defaultWritableTxnMarkerTopicResult(): WritableTxnMarkerTopicRes
 
 export function isDefaultWritableTxnMarkerTopicResult(v: WritableTxnMarkerTopicResult): boolean {
   return !(v.name !== undefined && v.name !== "") &&
-    !(v.partitions != null && v.partitions.length > 0)
+    !(v.partitions != null && v.partitions.length > 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeWritableTxnMarkerTopicResult(w: Writer, v: WritableTxnMarkerTopicResult, version: number): void {
@@ -215,7 +218,8 @@ export function defaultWritableTxnMarkerPartitionResult(): WritableTxnMarkerPart
 
 export function isDefaultWritableTxnMarkerPartitionResult(v: WritableTxnMarkerPartitionResult): boolean {
   return !(v.partitionIndex !== undefined && v.partitionIndex !== 0) &&
-    !(v.errorCode !== undefined && v.errorCode !== 0)
+    !(v.errorCode !== undefined && v.errorCode !== 0) &&
+    (v._unknownTaggedFields === undefined || v._unknownTaggedFields.length === 0)
 }
 
 export function encodeWritableTxnMarkerPartitionResult(w: Writer, v: WritableTxnMarkerPartitionResult, version: number): void {
