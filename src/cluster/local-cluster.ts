@@ -16,11 +16,13 @@ import {closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync} from
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 
+import {ConfigError} from '../config/config-def.js'
+import {ensureFormatted, readMetaProperties} from '../config/meta-properties.js'
 import {cliEntryPoint, defaultLocalClusterDir} from '../paths.js'
 import {withClusterLock} from './lock.js'
 import {isBrokerProcess, signalProcess, sleep, waitForBrokerExit} from './processes.js'
 import {isBrokerResponding, probeApiVersions} from './probe.js'
-import {LOCAL_HOST, localBrokerConfig, renderProperties} from './server-properties.js'
+import {brokerLogDir, LOCAL_HOST, localBrokerConfig, renderProperties} from './server-properties.js'
 import {
   type BrokerRecord,
   ClusterError,
@@ -294,11 +296,18 @@ async function terminate(broker: BrokerRecord, timeoutMs: number): Promise<'stop
 }
 
 function newClusterLayout(dataDir: string, basePort: number, count: number): ClusterState {
-  return {
-    version: STATE_VERSION,
-    clusterId: newClusterId(),
-    createdAt: new Date().toISOString(),
-    brokers: Array.from({length: count}, (_, i) => brokerRecord(dataDir, i + 1, basePort + i)),
+  const brokers = Array.from({length: count}, (_, i) => brokerRecord(dataDir, i + 1, basePort + i))
+  // A data dir whose cluster.json was deleted but whose brokers' data was kept
+  // keeps its identity: the log directories say which cluster they belong to.
+  const existingId = brokers.map((b) => existingClusterId(b)).find((id) => id !== null)
+  return {version: STATE_VERSION, clusterId: existingId ?? newClusterId(), createdAt: new Date().toISOString(), brokers}
+}
+
+function existingClusterId(broker: BrokerRecord): string | null {
+  try {
+    return readMetaProperties(brokerLogDir(broker))?.clusterId ?? null
+  } catch {
+    return null
   }
 }
 
@@ -334,6 +343,7 @@ function relayOut(state: ClusterState, dataDir: string, basePort: number | undef
 
 function writeBrokerFiles(state: ClusterState, broker: BrokerRecord): void {
   mkdirSync(broker.dataDir, {recursive: true})
+  formatStorage(state, broker)
   writeFileSync(
     broker.configFile,
     renderProperties(
@@ -341,6 +351,27 @@ function writeBrokerFiles(state: ClusterState, broker: BrokerRecord): void {
       `Written by \`tskafka cluster start\` for broker ${broker.id} of local cluster ${state.clusterId}.\nRewritten on every start: edits here are lost.`,
     ),
   )
+}
+
+/**
+ * What `kafka-storage.sh format -t <cluster id>` does, on first start only, so
+ * that every broker of the cluster carries the cluster id of cluster.json. A
+ * log directory that is already formatted (or is broken) is left for the broker
+ * to accept or refuse, so its own error message reaches the user.
+ */
+function formatStorage(state: ClusterState, broker: BrokerRecord): void {
+  const logDir = brokerLogDir(broker)
+  try {
+    if (readMetaProperties(logDir) !== null) return
+  } catch {
+    return
+  }
+  try {
+    ensureFormatted([logDir], broker.id, state.clusterId)
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ClusterError(`cannot format the log directory of broker ${broker.id}: ${error.message}`)
+    throw error
+  }
 }
 
 function spawnBroker(broker: BrokerRecord): {child: ChildProcess; logOffset: number} {

@@ -7,6 +7,8 @@ import {randomBytes} from 'node:crypto'
 import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {randomKafkaUuid} from '../config/meta-properties.js'
+
 export const STATE_FILE_NAME = 'cluster.json'
 export const STATE_VERSION = 1
 
@@ -105,18 +107,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/**
- * A new cluster id in Kafka's text form (22 characters of base64url). Like
- * Kafka's Uuid.randomUuid we avoid ids starting with '-', which command-line
- * parsers would take for an option.
- */
+/** A new cluster id in Kafka's Uuid text form (what `kafka-storage.sh random-uuid` prints). */
 export function newClusterId(): string {
-  for (;;) {
-    const bytes = randomBytes(16)
-    // RFC 4122 version 4 / variant bits, as java.util.UUID.randomUUID sets them.
-    bytes[6] = (bytes[6]! & 0x0f) | 0x40
-    bytes[8] = (bytes[8]! & 0x3f) | 0x80
-    const id = bytes.toString('base64url')
-    if (!id.startsWith('-')) return id
-  }
+  return randomKafkaUuid()
 }
