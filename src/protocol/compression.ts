@@ -214,6 +214,33 @@ export function fixLegacyLz4HeaderChecksum(buf: Buffer): Buffer {
   return fixed
 }
 
+/**
+ * Walks the frame's block headers (cheap: no decoding) and throws unless the
+ * frame ends with its end mark inside `buf`; lz4_flex alone returns what it
+ * decoded from a frame cut between blocks.
+ */
+function checkLz4FrameComplete(buf: Buffer): void {
+  if (buf.length < 7) throw new Error(`${buf.length}-byte input is shorter than an LZ4 frame header`)
+  if (buf.readUInt32LE(0) !== LZ4_FRAME_MAGIC) throw new Error('WrongMagicNumber')
+  const flg = buf[4]!
+  const blockChecksums = (flg & 0x10) !== 0
+  const contentChecksum = (flg & 0x04) !== 0
+  let at = 6 + (flg & 0x08 ? 8 : 0) + (flg & 0x01 ? 4 : 0) + 1
+  for (;;) {
+    if (at + 4 > buf.length) throw new Error('frame is truncated: no end mark')
+    const size = buf.readUInt32LE(at) & 0x7fffffff
+    at += 4
+    if (size === 0) break
+    at += size + (blockChecksums ? 4 : 0)
+  }
+  if (contentChecksum && at + 4 > buf.length) throw new Error('frame is truncated: no content checksum')
+}
+
+function lz4DecompressInput(buf: Buffer, opts: DecompressOptions): Buffer {
+  checkLz4FrameComplete(buf)
+  return opts.legacyLz4HeaderChecksum ? fixLegacyLz4HeaderChecksum(buf) : buf
+}
+
 function lz4CompressSync(buf: Buffer): Buffer {
   return lz4Pkg.compressFrameSync(buf)
 }
@@ -249,7 +276,7 @@ export function decompressSync(codec: number, buf: Buffer, opts: DecompressOptio
       case Compression.SNAPPY:
         return snappyUncompressSync(buf)
       case Compression.LZ4:
-        return lz4Pkg.decompressFrameSync(opts.legacyLz4HeaderChecksum ? fixLegacyLz4HeaderChecksum(buf) : buf)
+        return lz4Pkg.decompressFrameSync(lz4DecompressInput(buf, opts))
       default:
         return zstdDecoder.decodeSync(buf)
     }
@@ -287,7 +314,7 @@ export async function decompress(codec: number, buf: Buffer, opts: DecompressOpt
       case Compression.SNAPPY:
         return await snappyUncompress(buf)
       case Compression.LZ4:
-        return await lz4Pkg.decompressFrame(opts.legacyLz4HeaderChecksum ? fixLegacyLz4HeaderChecksum(buf) : buf)
+        return await lz4Pkg.decompressFrame(lz4DecompressInput(buf, opts))
       default:
         return await zstdDecoder.decode(buf)
     }
