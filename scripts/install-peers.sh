@@ -38,6 +38,10 @@ command -v kcat >/dev/null 2>&1 || missing+=(kcat)
 [ -x /usr/bin/python3 ] || missing+=(python3)
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing+=(python3-confluent-kafka)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
+# kafka-python's codecs beyond gzip come from these modules.
+/usr/bin/python3 -c 'import snappy' >/dev/null 2>&1 || missing+=(python3-snappy)
+/usr/bin/python3 -c 'import lz4.frame' >/dev/null 2>&1 || missing+=(python3-lz4)
+/usr/bin/python3 -c 'import zstandard' >/dev/null 2>&1 || missing+=(python3-zstandard)
 command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -133,8 +137,8 @@ fi
 # --- Check each peer runs ---------------------------------------------------------------------------
 kcat_version=$(kcat -V 2>&1 | sed -n 's/^Version \([^ ]*\) .*librdkafka \([^ ]*\) .*/\1 (librdkafka \2)/p') || fail "kcat -V failed"
 [ -n "$kcat_version" ] || fail "kcat -V printed no version"
-py_versions=$(/usr/bin/python3 -c 'import confluent_kafka, kafka; print("confluent-kafka %s (librdkafka %s), kafka-python %s" % (confluent_kafka.version()[0], confluent_kafka.libversion()[0], kafka.__version__))' 2>>"$log") \
-  || fail "/usr/bin/python3 cannot import confluent_kafka and kafka"
+py_versions=$(/usr/bin/python3 -c 'import confluent_kafka, kafka, snappy, lz4.frame, zstandard; print("confluent-kafka %s (librdkafka %s), kafka-python %s" % (confluent_kafka.version()[0], confluent_kafka.libversion()[0], kafka.__version__))' 2>>"$log") \
+  || fail "/usr/bin/python3 cannot import confluent_kafka, kafka and the codec modules"
 [ -x "$kafka_home/bin/kafka-topics.sh" ] || fail "$kafka_home/bin/kafka-topics.sh is missing"
 
 echo "peers: Apache Kafka $kafka_version (java $java_major) in $kafka_home; kcat $kcat_version; $py_versions"
