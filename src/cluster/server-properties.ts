@@ -16,7 +16,6 @@ export function brokerLogDir(broker: Pick<BrokerRecord, 'dataDir'>): string {
 }
 
 export function localBrokerConfig(state: ClusterState, broker: BrokerRecord): PropertyEntries {
-  const replication = String(Math.min(3, state.brokers.length))
   const listener = `PLAINTEXT://${broker.host}:${broker.port}`
   return [
     ['process.roles', 'broker,controller'],
@@ -25,13 +24,26 @@ export function localBrokerConfig(state: ClusterState, broker: BrokerRecord): Pr
     ['advertised.listeners', listener],
     ['inter.broker.listener.name', 'PLAINTEXT'],
     ['log.dirs', brokerLogDir(broker)],
+    ...developmentDefaults(state.brokers.length),
+  ]
+}
+
+/**
+ * Settings for a development cluster of `size` brokers, as Kafka's shipped
+ * config/server.properties has them: internal topics replicated at most
+ * `size` times (the broker defaults of 3 cannot be met by fewer brokers) and
+ * no initial rebalance delay.
+ */
+export function developmentDefaults(size: number): PropertyEntries {
+  const replication = String(Math.min(3, size))
+  const minIsr = String(Math.min(2, size))
+  return [
     ['num.partitions', '1'],
     ['offsets.topic.replication.factor', replication],
     ['transaction.state.log.replication.factor', replication],
-    ['transaction.state.log.min.isr', String(Math.min(2, state.brokers.length))],
+    ['transaction.state.log.min.isr', minIsr],
     ['share.coordinator.state.topic.replication.factor', replication],
-    ['share.coordinator.state.topic.min.isr', String(Math.min(2, state.brokers.length))],
-    // Kafka's development default: no delay before the first consumer-group rebalance.
+    ['share.coordinator.state.topic.min.isr', minIsr],
     ['group.initial.rebalance.delay.ms', '0'],
   ]
 }
