@@ -1,0 +1,173 @@
+// One client connection: frames in, responses out in request order.
+// Requests are dispatched as soon as they are read (handlers may finish out
+// of order); finished responses wait in a slot until every earlier one has
+// been written, so a pipelining client always sees responses in the order it
+// sent requests. Reading pauses while too many requests are in flight or the
+// socket's write buffer is full. A bad frame closes this connection only.
+
+import type {Socket} from 'node:net'
+
+import {FrameDecoder, FrameError} from './framing.js'
+import type {Logger} from './logger.js'
+import type {BrokerServices, ConnectionInfo} from './request-context.js'
+import {processFrame, type Outcome} from './request-processor.js'
+
+export interface ConnectionOptions {
+  maxFrameSize: number
+  /** Requests in flight before reading pauses. */
+  maxInFlight: number
+  /** Close after this long without traffic when nothing is in flight (connections.max.idle.ms). */
+  idleTimeoutMs: number
+}
+
+/** How long a closing connection may take to flush before it is destroyed. */
+const CLOSE_GRACE_MS = 2000
+
+export class Connection {
+  private readonly decoder: FrameDecoder
+  private nextSeq = 0
+  private nextToWrite = 0
+  /** Finished outcomes waiting for earlier ones; null = no response. */
+  private readonly ready = new Map<number, Buffer | null>()
+  private inFlight = 0
+  private state: 'open' | 'draining' | 'closing' | 'closed' = 'open'
+  private writeBlocked = false
+  readonly closed: Promise<void>
+  private resolveClosed!: () => void
+
+  constructor(
+    readonly socket: Socket,
+    readonly info: ConnectionInfo,
+    private readonly services: BrokerServices,
+    private readonly log: Logger,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.decoder = new FrameDecoder(options.maxFrameSize)
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve))
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('drain', () => {
+      this.writeBlocked = false
+      this.updateReading()
+    })
+    socket.on('error', (e) => this.log.debug(`Connection ${this.info.connectionId} failed: ${e.message}`))
+    socket.on('close', () => {
+      this.state = 'closed'
+      this.ready.clear()
+      this.resolveClosed()
+    })
+    socket.on('end', () => {
+      // The peer half-closed: finish what is in flight, then close our side.
+      if (this.state === 'open') this.drain()
+    })
+    if (options.idleTimeoutMs > 0) {
+      socket.setTimeout(options.idleTimeoutMs, () => {
+        if (this.inFlight === 0 && this.state === 'open') {
+          this.log.debug(`Closing idle connection ${this.info.connectionId}`)
+          socket.destroy()
+        }
+      })
+    }
+  }
+
+  /** Stop reading; close once every request read so far has been answered. */
+  drain(): void {
+    if (this.state !== 'open') return
+    this.state = 'draining'
+    this.socket.pause()
+    this.maybeFinishDraining()
+  }
+
+  /** Close now, discarding anything in flight. */
+  destroy(): void {
+    this.socket.destroy()
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state !== 'open') return
+    let frames: Buffer[]
+    let frameError: FrameError | null = null
+    try {
+      frames = this.decoder.push(chunk)
+    } catch (e) {
+      if (!(e instanceof FrameError)) throw e
+      frames = []
+      frameError = e
+    }
+    for (const frame of frames) {
+      if (this.state !== 'open') return
+      this.dispatch(frame)
+    }
+    if (frameError) this.closeWithReason(frameError.message, 'warn')
+  }
+
+  private dispatch(frame: Buffer): void {
+    const seq = this.nextSeq++
+    this.inFlight++
+    let outcome: Outcome | Promise<Outcome>
+    try {
+      outcome = processFrame(frame, this.info, this.services)
+    } catch (e) {
+      outcome = {type: 'close', reason: `Unexpected error while processing a request: ${(e as Error).stack ?? e}`, level: 'error'}
+    }
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (o) => this.settle(seq, o),
+        (e: unknown) => this.settle(seq, {type: 'close', reason: `Unexpected error while processing a request: ${(e as Error)?.stack ?? e}`, level: 'error'}),
+      )
+    } else {
+      this.settle(seq, outcome)
+    }
+    this.updateReading()
+  }
+
+  private settle(seq: number, outcome: Outcome): void {
+    this.inFlight--
+    if (this.state === 'closing' || this.state === 'closed') return
+    if (outcome.type === 'close') {
+      this.closeWithReason(outcome.reason, outcome.level)
+      return
+    }
+    this.ready.set(seq, outcome.type === 'respond' ? outcome.frame : null)
+    this.flush()
+    this.updateReading()
+    this.maybeFinishDraining()
+  }
+
+  private flush(): void {
+    while (this.ready.has(this.nextToWrite)) {
+      const frame = this.ready.get(this.nextToWrite)!
+      this.ready.delete(this.nextToWrite)
+      this.nextToWrite++
+      if (frame !== null && !this.socket.write(frame)) this.writeBlocked = true
+    }
+  }
+
+  private updateReading(): void {
+    if (this.state !== 'open') return
+    if (this.writeBlocked || this.inFlight >= this.options.maxInFlight) this.socket.pause()
+    else this.socket.resume()
+  }
+
+  private maybeFinishDraining(): void {
+    if (this.state === 'draining' && this.inFlight === 0) this.endGracefully()
+  }
+
+  private closeWithReason(reason: string, level: 'warn' | 'error'): void {
+    if (this.state === 'closing' || this.state === 'closed') return
+    const message = `Closing connection ${this.info.connectionId} from ${this.info.remoteAddress}:${this.info.remotePort}: ${reason}`
+    if (level === 'error') this.log.error(message)
+    else this.log.warn(message)
+    this.endGracefully()
+  }
+
+  /** Flush what was written, then close; a peer that never reads is cut off after a grace period. */
+  private endGracefully(): void {
+    if (this.state === 'closing' || this.state === 'closed') return
+    this.state = 'closing'
+    this.socket.pause()
+    this.socket.end()
+    const timer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
+    timer.unref()
+  }
+}
