@@ -1,6 +1,7 @@
 """Describes a cluster with both Python Kafka clients; prints one JSON object.
 
-Usage: /usr/bin/python3 describe_cluster.py <bootstrap servers>
+Usage: /usr/bin/python3 describe_cluster.py <bootstrap servers> [confluent|kafkaPython]
+(the optional name limits the run to that client)
 Output: {"confluent": {"clusterId", "controllerId", "brokers": [{id, host, port}]},
          "kafkaPython": {"clusterId", "controllerId", "brokers": [{id, host, port, rack}]}}
 Each client's entry is {"error": "..."} instead when that client fails; exit 1 then.
@@ -48,12 +49,15 @@ def with_kafka_python(bootstrap):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print("usage: describe_cluster.py <bootstrap servers>", file=sys.stderr)
+    clients = (("confluent", with_confluent), ("kafkaPython", with_kafka_python))
+    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] not in dict(clients)):
+        print("usage: describe_cluster.py <bootstrap servers> [confluent|kafkaPython]", file=sys.stderr)
         return 2
+    if len(sys.argv) == 3:
+        clients = tuple(c for c in clients if c[0] == sys.argv[2])
     result = {}
     ok = True
-    for name, fn in (("confluent", with_confluent), ("kafkaPython", with_kafka_python)):
+    for name, fn in clients:
         try:
             result[name] = fn(sys.argv[1])
         except Exception as e:  # report per client; the test names which one failed
