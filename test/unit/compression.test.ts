@@ -122,14 +122,48 @@ describe('snappy framing', () => {
 })
 
 describe('lz4 frames', () => {
-  it('writes standard LZ4 frames with independent blocks (what Java Kafka requires)', () => {
-    const out = compressSync(Compression.LZ4, jsonish(300_000))
+  it('writes frames as Java Kafka does: version 01, independent 64 KiB blocks, raw blocks when incompressible', () => {
+    const random = Buffer.alloc(70_000)
+    let x = 2463534242
+    for (let i = 0; i < random.length; i++) {
+      x ^= x << 13
+      x ^= x >>> 17
+      x ^= x << 5
+      random[i] = x & 0xff
+    }
+    const data = Buffer.concat([jsonish(300_000), random])
+    const out = compressSync(Compression.LZ4, data)
     expect(out.readUInt32LE(0)).toBe(0x184d2204)
-    const flg = out[4]!
-    expect(flg >> 6).toBe(1) // version 01
-    expect(flg & 0x20).toBe(0x20) // block independence
-    const headerEnd = 6 + (flg & 0x08 ? 8 : 0)
-    expect(out[headerEnd]).toBe((xxh32(out.subarray(4, headerEnd)) >>> 8) & 0xff)
+    expect(out[4]).toBe(0x60) // version 01 + block independence, no checksums, no content size
+    expect(out[5]).toBe(0x40) // 64 KiB maximum block size
+    expect(out[6]).toBe((xxh32(out.subarray(4, 6)) >>> 8) & 0xff)
+    let at = 7
+    const blocks: Array<{size: number; raw: boolean}> = []
+    for (;;) {
+      const word = out.readUInt32LE(at)
+      at += 4
+      if (word === 0) break
+      blocks.push({size: word & 0x7fffffff, raw: word >>> 31 === 1})
+      at += word & 0x7fffffff
+    }
+    expect(at).toBe(out.length)
+    expect(blocks).toHaveLength(Math.ceil(data.length / 65_536))
+    expect(blocks.every((b) => b.size <= 65_536)).toBe(true)
+    expect(blocks.some((b) => b.raw)).toBe(true) // the random tail
+    expect(blocks.some((b) => !b.raw)).toBe(true)
+    expect(decompressSync(Compression.LZ4, out).equals(data)).toBe(true)
+    expect(compressSync(Compression.LZ4, Buffer.alloc(0)).toString('hex')).toBe('04224d18604082' + '00000000')
+  })
+
+  it('rejects a bad header checksum and a block larger than the frame allows', async () => {
+    const good = compressSync(Compression.LZ4, jsonish(1000))
+    const badHc = Buffer.from(good)
+    badHc[6]! ^= 0x5a
+    expect(() => decompressSync(Compression.LZ4, badHc)).toThrow(/header checksum/)
+    await expect(decompress(Compression.LZ4, badHc)).rejects.toThrow(CompressionError)
+    const oversized = Buffer.from(good)
+    oversized.writeUInt32LE(70_000, 7) // first block claims more than the 64 KiB maximum
+    expect(() => decompressSync(Compression.LZ4, oversized)).toThrow(/exceeds the frame's 65536-byte maximum/)
   })
 
   it('reads frames from the reference lz4 tool: linked blocks, checksums, content size, several blocks', async () => {
