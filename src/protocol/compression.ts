@@ -3,10 +3,14 @@
 // - The sync form (compressSync / decompressSync) backs encodeRecordBatch and
 //   decodeRecordBatch, which are pure functions callable anywhere.
 // - The async form (compress / decompress) runs the native codecs on libuv's
-//   thread pool; the broker validates produced batches with it and the kafkajs
-//   adapters use it (kafkajs codecs are promise based). For snappy, lz4 and
-//   zstd it is also the faster path on large inputs: the napi sync calls pay
-//   for growing their output on the JS thread.
+//   thread pool; the broker should validate produced batches with it, and the
+//   kafkajs adapters use it (kafkajs codecs are promise based). It keeps the
+//   event loop free, and for zstd it is also the faster form: the napi sync
+//   call returns an external buffer grown on the JS thread.
+//
+// Measured on 1 MiB of JSON-ish data (scripts/bench-codec.ts, Node 20, x64;
+// MB/s compress sync/async, decompress sync/async): gzip 86/79, 696/660;
+// snappy 1059/1245, 2025/2501; lz4 587/1356, 3043/2642; zstd 411/259, 308/799.
 //
 // Wire formats, as Kafka reads and writes them:
 // - gzip: an RFC 1952 gzip stream (node:zlib). Reading accepts concatenated
@@ -86,6 +90,7 @@ export interface DecompressOptions {
 export const DEFAULT_GZIP_LEVEL = 6
 export const DEFAULT_ZSTD_LEVEL = 3
 const SNAPPY_BLOCK_SIZE = 32 * 1024
+const GZIP_ASYNC_CHUNK = 256 * 1024
 
 const gzipAsync = promisify(zlib.gzip)
 const gunzipAsync = promisify(zlib.gunzip)
@@ -414,7 +419,8 @@ export async function decompress(codec: number, buf: Buffer, opts: DecompressOpt
       case Compression.NONE:
         return buf
       case Compression.GZIP:
-        return await gunzipAsync(buf)
+        // zlib's default 16 KiB output chunks cost a thread-pool round trip each: 2x slower on 1 MiB.
+        return await gunzipAsync(buf, {chunkSize: GZIP_ASYNC_CHUNK})
       case Compression.SNAPPY:
         return await snappyUncompress(buf)
       case Compression.LZ4:

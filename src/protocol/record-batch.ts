@@ -105,7 +105,7 @@ export interface RecordHeader {
   value: Buffer | null
 }
 
-export interface Record {
+export interface DecodedRecord {
   /** baseOffset + offsetDelta */
   offset: bigint
   offsetDelta: number
@@ -150,7 +150,7 @@ export interface BatchHeader {
 
 export interface DecodedBatch {
   header: BatchHeader
-  records: Record[]
+  records: DecodedRecord[]
 }
 
 export interface RecordInput {
@@ -410,7 +410,7 @@ class RecordCursor {
   }
 }
 
-function decodeRecords(header: BatchHeader, data: Buffer, start: number, end: number): Record[] {
+function decodeRecords(header: BatchHeader, data: Buffer, start: number, end: number): DecodedRecord[] {
   const count = header.recordCount
   if (count < 0) throw new CorruptRecordError(`record batch declares ${count} records`)
   // Each record takes at least 7 bytes, so a huge count over a small section is corrupt before we allocate.
@@ -420,7 +420,7 @@ function decodeRecords(header: BatchHeader, data: Buffer, start: number, end: nu
   const logAppendTime = header.timestampType === TimestampType.LOG_APPEND_TIME ? header.maxTimestamp : null
   const baseTimestamp = header.baseTimestamp
   const baseOffset = header.baseOffset
-  const records: Record[] = new Array(count)
+  const records: DecodedRecord[] = new Array(count)
   const c = new RecordCursor(data, start, end)
   for (let i = 0; i < count; i++) {
     const length = c.varint()
@@ -789,7 +789,7 @@ export interface ControlRecord {
 }
 
 /** Parse a control record's key (and, for ABORT/COMMIT, its value). Throws CorruptRecordError. */
-export function parseControlRecord(record: Pick<Record, 'key' | 'value'>): ControlRecord {
+export function parseControlRecord(record: Pick<DecodedRecord, 'key' | 'value'>): ControlRecord {
   const key = record.key
   if (!key || key.length < 4) throw new CorruptRecordError(`control record key has ${key ? key.length : 'no'} bytes, expected 4`)
   const version = key.readInt16BE(0)
