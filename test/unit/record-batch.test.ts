@@ -585,6 +585,52 @@ describe('batches written by the Java client (Apache Kafka 4.3.1 kafka-clients)'
   }
 })
 
+describe('batches written by kafka-python 2.0.2 (its in-process record builders)', () => {
+  // DefaultRecordBatchBuilder / LegacyRecordBatchBuilder output for sampleRecords() (magic 2)
+  // and the same three records without headers (magic 0/1), base64.
+  const b = (name: keyof typeof KAFKA_PYTHON_GOLDEN) => Buffer.from(KAFKA_PYTHON_GOLDEN[name], 'base64')
+
+  it('decodes its RecordBatch v2', () => {
+    const buf = b('kp_v2_none')
+    expect(verifyBatchCrc(buf)).toBe(true)
+    expectSample(decodeRecordBatch(buf).records, 0n)
+  })
+
+  for (const name of ['kp_v0_none', 'kp_v1_none', 'kp_v0_gzip', 'kp_v1_gzip'] as const) {
+    it(`decodes its ${name.slice(3)} message set and upconverts it`, () => {
+      const magic = name.startsWith('kp_v1') ? 1 : 0
+      const {records, truncatedBytes} = decodeMessageSet(b(name))
+      expect(truncatedBytes).toBe(0)
+      // kafka-python leaves a magic 1 wrapper at offset 0 (the broker assigns offsets), so Kafka's
+      // rule (inner offset = wrapper offset - last relative offset + relative offset) gives -2..0.
+      const first = name === 'kp_v1_gzip' ? -2n : 0n
+      expect(records.map((r) => [r.offset, r.timestamp, text(r.key), text(r.value)])).toEqual([
+        [first, magic === 1 ? T0 : -1n, 'k1', 'v1'],
+        [first + 1n, magic === 1 ? T0 + 5n : -1n, null, 'v2'],
+        [first + 2n, magic === 1 ? T0 - 3n : -1n, 'k3', null],
+      ])
+      const v2 = decodeRecordBatch(upconvertMessageSet(b(name)))
+      expect(v2.header.compression).toBe(name.endsWith('gzip') ? Compression.GZIP : Compression.NONE)
+      expect(v2.records.map((r) => text(r.value))).toEqual(['v1', 'v2', null])
+    })
+  }
+})
+
+const KAFKA_PYTHON_GOLDEN = {
+  kp_v2_none:
+    "AAAAAAAAAAAAAABbAAAAAAKCYWXwAAAAAAACAAABi8/laAAAAAGLz+VoBf//////////////////AAAAAyYAAAAEazEEdjEEBGgxAngEaDIAEAAKAgEEdjIAGAAFBARrMwECBGhuAQ==",
+  kp_v0_none:
+    "AAAAAAAAAAAAAAASV+dJbgAAAAAAAmsxAAAAAnYxAAAAAAAAAAEAAAAQ1ZYKeAAA/////wAAAAJ2MgAAAAAAAAACAAAAELZDymoAAAAAAAJrM/////8=",
+  kp_v1_none:
+    "AAAAAAAAAAAAAAAapdpqYgEAAAABi8/laAAAAAACazEAAAACdjEAAAAAAAAAAQAAABiCC/0DAQAAAAGLz+VoBf////8AAAACdjIAAAAAAAAAAgAAABigSiRJAQAAAAGLz+Vn/QAAAAJrM/////8=",
+  kp_v2_gzip:
+    "AAAAAAAAAAAAAABbAAAAAAKCYWXwAAAAAAACAAABi8/laAAAAAGLz+VoBf//////////////////AAAAAyYAAAAEazEEdjEEBGgxAngEaDIAEAAKAgEEdjIAGAAFBARrMwECBGhuAQ==",
+  kp_v0_gzip:
+    "AAAAAAAAAAAAAABSsQ8tygAB/////wAAAEQfiwgASyMBawL/Y2CAA6Hw5555YBZTtiGILDOEyjACscDVaVwVDAz/gQAsZwSVYwLJbXM+lQXVaQxSAQCEZeiQVgAAAA==",
+  kp_v1_gzip:
+    "AAAAAAAAAAAAAABn1TG3dQEBAAAAAAAAAAD/////AAAAUR+LCABLIwFrAv9jYIADqaW3spIYgQzG7vNPM0AiTNmGILLMEKoCJCnRxP2XGa6K9T8QgNUYQdUwgdQs8FLxhKlJ/ws2yRikEgCBg4vvbgAAAA==",
+} as const
+
 const JAVA_GOLDEN = {
   v2_none:
     "AAAAAAAAAGQAAABb/////wKCYWXwAAAAAAACAAABi8/laAAAAAGLz+VoBf//////////////////AAAAAyYAAAAEazEEdjEEBGgxAngEaDIAEAAKAgEEdjIAGAAFBARrMwECBGhuAQ==",
