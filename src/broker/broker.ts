@@ -26,6 +26,8 @@ export interface BrokerOptions {
   logger?: Logger
   /** Environment used to resolve the tskafka home for default paths (default process.env). */
   env?: NodeJS.ProcessEnv
+  /** The API handlers to serve (default: every file in src/broker/handlers). For embedding and tests. */
+  registry?: HandlerRegistry
 }
 
 /** A listener as bound: the configured endpoint with its real port. */
@@ -96,7 +98,7 @@ export class Broker {
       serverLog.info(`Formatted log directories [${formatted.newlyFormatted.join(', ')}] with ${what}`)
     }
 
-    const registry = await loadHandlerRegistry()
+    const registry = options.registry ?? (await loadHandlerRegistry())
     const controllerNames = new Set(cfg.controllerListenerNames)
     const socketLog = logger.child(`[SocketServer listenerType=BROKER, nodeId=${nodeId}] `, 'kafka.network.SocketServer')
 

@@ -133,6 +133,11 @@ export function processFrame(frame: Buffer, conn: ConnectionInfo, services: Brok
   }
 
   const finish = (response: unknown): Outcome => {
+    if (services.logger.isEnabled('debug')) {
+      services.logger.debug(
+        `Completed request: ${descriptor.name} v${apiVersion} correlationId=${header.correlationId} clientId=${header.clientId} from ${conn.connectionId} in ${Date.now() - ctx.receivedAtMs} ms${response === null ? ' (no response)' : ''}`,
+      )
+    }
     if (response === null || response === undefined) return SILENT
     try {
       return {type: 'respond', frame: encodeResponseFrame(descriptor, apiVersion, header.correlationId, response)}
