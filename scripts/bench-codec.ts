@@ -41,7 +41,7 @@ const MiB = 1024 * 1024
 
 /** Runs fn repeatedly for about budgetMs (after a short warm-up); returns calls per second. */
 export function rate(fn: () => unknown, budgetMs: number): number {
-  const warmUntil = performance.now() + Math.min(100, budgetMs / 4)
+  const warmUntil = performance.now() + Math.min(200, budgetMs / 2)
   while (performance.now() < warmUntil) fn()
   let calls = 0
   let batch = 1
@@ -58,7 +58,7 @@ export function rate(fn: () => unknown, budgetMs: number): number {
 
 /** Same for a promise-returning fn, awaited one at a time. */
 export async function rateAsync(fn: () => Promise<unknown>, budgetMs: number): Promise<number> {
-  const warmUntil = performance.now() + Math.min(100, budgetMs / 4)
+  const warmUntil = performance.now() + Math.min(200, budgetMs / 2)
   while (performance.now() < warmUntil) await fn()
   let calls = 0
   const start = performance.now()
