@@ -7,7 +7,7 @@
 
 import type {Socket} from 'node:net'
 
-import {FrameDecoder, FrameError} from './framing.js'
+import {FrameDecoder} from './framing.js'
 import type {Logger} from './logger.js'
 import type {BrokerServices, ConnectionInfo} from './request-context.js'
 import {processFrame, type Outcome} from './request-processor.js'
@@ -85,20 +85,12 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.state !== 'open') return
-    let frames: Buffer[]
-    let frameError: FrameError | null = null
-    try {
-      frames = this.decoder.push(chunk)
-    } catch (e) {
-      if (!(e instanceof FrameError)) throw e
-      frames = []
-      frameError = e
-    }
+    const frames = this.decoder.push(chunk)
     for (const frame of frames) {
       if (this.state !== 'open') return
       this.dispatch(frame)
     }
-    if (frameError) this.closeWithReason(frameError.message, 'warn')
+    if (this.decoder.failure) this.closeWithReason(this.decoder.failure.message, 'warn')
   }
 
   private dispatch(frame: Buffer): void {

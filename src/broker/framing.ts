@@ -13,6 +13,9 @@ export class FrameDecoder {
   /** The size of the frame being collected, or -1 while its size prefix is incomplete. */
   private need = -1
 
+  /** Set once a frame size is invalid; the stream cannot be resynchronised after that. */
+  failure: FrameError | null = null
+
   constructor(readonly maxFrameSize: number) {}
 
   /** Bytes received but not yet returned as frames. */
@@ -22,11 +25,11 @@ export class FrameDecoder {
 
   /**
    * Adds a chunk and returns the complete frames it finishes (without their
-   * size prefix). Throws FrameError for a negative or oversized frame size;
-   * the connection is unusable after that.
+   * size prefix). A negative or oversized frame size sets `failure` and ends
+   * decoding; the frames before it are still returned.
    */
   push(chunk: Buffer): Buffer[] {
-    if (chunk.length === 0) return []
+    if (chunk.length === 0 || this.failure) return []
     this.chunks.push(chunk)
     this.buffered += chunk.length
     const frames: Buffer[] = []
@@ -34,8 +37,12 @@ export class FrameDecoder {
       if (this.need < 0) {
         if (this.buffered < 4) break
         const size = this.peekInt32()
-        if (size < 0) throw new FrameError(`Invalid receive (size = ${size})`)
-        if (size > this.maxFrameSize) throw new FrameError(`Invalid receive (size = ${size} larger than ${this.maxFrameSize})`)
+        if (size < 0 || size > this.maxFrameSize) {
+          this.failure = new FrameError(size < 0 ? `Invalid receive (size = ${size})` : `Invalid receive (size = ${size} larger than ${this.maxFrameSize})`)
+          this.chunks = []
+          this.buffered = 0
+          break
+        }
         this.consume(4)
         this.need = size
       }
