@@ -4,7 +4,7 @@
 // started broker.
 
 import {execFile, spawn, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
@@ -51,8 +51,13 @@ function readState(dataDir: string): ClusterState {
 
 /** Last-resort cleanup so that a failing test never leaves brokers behind. */
 function killBrokersOf(dataDir: string): void {
-  if (!existsSync(join(dataDir, 'cluster.json'))) return
-  for (const b of readState(dataDir).brokers) {
+  let state: ClusterState
+  try {
+    state = readState(dataDir)
+  } catch {
+    return
+  }
+  for (const b of state.brokers) {
     if (isBrokerProcess(b.pid, b.configFile)) process.kill(b.pid!, 'SIGKILL')
   }
 }
@@ -67,7 +72,7 @@ beforeAll(() => {
 })
 
 afterAll(() => {
-  for (const dir of ['local', 'other', 'stale', 'dying']) killBrokersOf(join(home, dir))
+  for (const dir of ['local', 'other', 'stale', 'dying', 'corrupt']) killBrokersOf(join(home, dir))
   rmSync(home, {recursive: true, force: true})
 })
 
@@ -248,6 +253,21 @@ describe('cluster start failures', () => {
     expect(lines.slice(1).every((l) => l.startsWith('  '))).toBe(true)
     expect(r.stderr).toContain('Stored node id 7')
     expect(readState(dataDir).brokers[0]!.pid).toBeNull()
+  })
+})
+
+describe('a corrupt state file', () => {
+  it('makes status, start and stop fail with one clear line, not a stack trace', async () => {
+    const dataDir = join(home, 'corrupt')
+    const file = join(dataDir, 'cluster.json')
+    mkdirSync(dataDir, {recursive: true})
+    writeFileSync(file, 'not json')
+    for (const sub of ['status', 'start', 'stop']) {
+      const r = await cli(['cluster', sub, '--data-dir', dataDir])
+      expect(r.code).toBe(1)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr).toMatch(new RegExp(`^Error: ${file} is not valid JSON .*; remove it to start afresh\n$`))
+    }
   })
 })
 
