@@ -255,6 +255,7 @@ export async function startLocalCluster(opts: StartClusterOptions = {}): Promise
       // Let this process exit while the brokers live on.
       for (const {child} of launched) {
         child.removeAllListeners()
+        child.on('error', ignoreError)
         child.unref()
       }
     }
@@ -384,6 +385,8 @@ function spawnBroker(broker: BrokerRecord): {child: ChildProcess; logOffset: num
       stdio: ['ignore', logFd, logFd],
       env: process.env,
     })
+    // A failed spawn is also reported as an 'error' event; it must not crash this process.
+    child.on('error', ignoreError)
     if (child.pid === undefined) throw new ClusterError(`could not start broker ${broker.id}: spawning ${process.execPath} failed`)
     return {child, logOffset}
   } finally {
@@ -427,6 +430,8 @@ async function waitUntilReady(broker: BrokerRecord, timeoutMs: number, child?: C
     await sleep(10)
   }
 }
+
+function ignoreError(): void {}
 
 async function assertPortFree(host: string, port: number): Promise<void> {
   const error = await tryBind(host, port)
