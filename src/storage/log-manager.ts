@@ -306,7 +306,6 @@ export class LogManager {
    * The owner calls this from one timer (every second or so).
    */
   runDueTasks(now: number = this.clock()): void {
-    this.flushRolledSegments()
     const due = (k: keyof typeof this.intervals) => {
       if (now - this.lastRun[k] >= this.intervals[k]) {
         this.lastRun[k] = now
@@ -316,6 +315,7 @@ export class LogManager {
     }
     if (due('retention')) this.cleanupLogs(now)
     if (due('flush')) this.flushDirtyLogs(now)
+    this.flushRolledSegments()
     if (due('recoveryCheckpoint')) this.checkpointLogRecoveryOffsets()
     if (due('startOffsetCheckpoint')) this.checkpointLogStartOffsets()
     if (due('hwCheckpoint')) this.checkpointHighWatermarks()

@@ -154,6 +154,11 @@ export interface ReadResult {
   /** File position of the first byte returned within its segment, and that segment's base offset (-1 when empty). */
   position: number
   segmentBaseOffset: number
+  /**
+   * The first batch did not fit in maxBytes (only without minOneMessage);
+   * `records` then holds its first maxBytes. Kafka's Fetch (v3+) answers
+   * such a partition with empty records instead.
+   */
   firstEntryIncomplete: boolean
   highWatermark: number
   lastStableOffset: number
