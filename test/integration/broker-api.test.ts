@@ -286,6 +286,34 @@ describe('Metadata', () => {
     c.close()
   })
 
+  it('treats a v12 request with any topic id as an id request, as Kafka does', async () => {
+    const c = await WireClient.connect(broker.port)
+    const id = Buffer.alloc(16, 9).toString('base64url')
+    const {body} = await c.request<MetadataResponse>(METADATA, 12, metadataRequest([{name: 'by-name'}, {name: null, topicId: id}]))
+    expect(body.topics.map((t) => [t.name, t.topicId, t.errorCode])).toEqual([[null, id, ErrorCode.UNKNOWN_TOPIC_ID]])
+    c.close()
+  })
+
+  it('answers INVALID_REQUEST per topic when v10-11 use topic ids or null names', async () => {
+    const c = await WireClient.connect(broker.port)
+    const {body} = await c.request<MetadataResponse>(METADATA, 11, metadataRequest([{name: null}, {name: 'a'}]))
+    expect(body.topics.map((t) => [t.name, t.errorCode])).toEqual([
+      ['', ErrorCode.INVALID_REQUEST],
+      ['a', ErrorCode.INVALID_REQUEST],
+    ])
+    // The connection stays usable.
+    expect((await c.request<ApiVersionsResponse>(API_VERSIONS, 3, apiVersionsRequest)).body.errorCode).toBe(0)
+    c.close()
+  })
+
+  it('fills topic authorized operations for looked-up topics when asked (v8+)', async () => {
+    const c = await WireClient.connect(broker.port)
+    const {body} = await c.request<MetadataResponse>(METADATA, 12, {...metadataRequest([{name: 'unknown'}]), includeTopicAuthorizedOperations: true})
+    // READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS
+    expect(body.topics[0]!.topicAuthorizedOperations).toBe((1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11))
+    c.close()
+  })
+
   it('fills authorized operations only when asked (cluster v8-10)', async () => {
     const c = await WireClient.connect(broker.port)
     const asked = {...metadataRequest([]), includeClusterAuthorizedOperations: true}
@@ -316,6 +344,8 @@ describe('DescribeCluster', () => {
     c.close()
     expect(body.errorCode).toBe(ErrorCode.MISMATCHED_ENDPOINT_TYPE)
     expect(body.errorMessage).toBe('The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER')
+    // Like Kafka, an error response carries no cluster details.
+    expect([body.clusterId, body.controllerId, body.brokers]).toEqual(['', -1, []])
   })
 
   it('describes the controllers on a controller listener', async () => {

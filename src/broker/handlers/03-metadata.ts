@@ -1,8 +1,9 @@
 // Metadata v0-12. Brokers are listed with their endpoint on the listener the
 // request arrived on (host, port, rack), with the cluster id and controller
 // id. Topics: all of them (v0: an empty list; v1+: a null list) or the named
-// ones, deduplicated; v10+ may name a topic by id instead (unknown id ->
-// UNKNOWN_TOPIC_ID). A missing topic gets INVALID_TOPIC_EXCEPTION when its
+// ones, deduplicated; v12 may ask by topic id instead (any id in the request
+// makes it an id request, as in Kafka; unknown id -> UNKNOWN_TOPIC_ID), and
+// v10-11 requests using ids or null names get INVALID_REQUEST per topic. A missing topic gets INVALID_TOPIC_EXCEPTION when its
 // name is illegal, else UNKNOWN_TOPIC_OR_PARTITION, unless auto-creation
 // applies (request allows it (always before v4), auto.create.topics.enable,
 // not internal, and storage installed a creator): then it is created and
@@ -33,6 +34,12 @@ function errorTopic(errorCode: number, name: string | null, topicId: string = ZE
     partitions: [],
     topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
   }
+}
+
+/** Kafka fills topic authorized operations for every topic it looked up, missing ones included. */
+function withOps(t: MetadataResponseTopic, includeOperations: boolean, ctx: RequestContext): MetadataResponseTopic {
+  if (includeOperations && t.name !== null) t.topicAuthorizedOperations = authorizedOperations(ctx, topicResource(t.name))
+  return t
 }
 
 function describeTopic(t: TopicState, includeOperations: boolean, ctx: RequestContext): MetadataResponseTopic {
@@ -89,31 +96,35 @@ export default defineHandler('Metadata', {
       return response
     }
 
-    // Named (or, v10+, id-addressed) topics; slots keep the request's order while creations run.
+    // Named topics, or (v12) topics by id: as in Kafka, one id in the request makes it an id request.
+    if (v < 12 && request.topics!.some((t) => t.name === null || t.topicId !== ZERO_UUID)) {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Topic IDs and null topic names are not supported in requests for version ${v}`)
+    }
+    const byId = request.topics!.some((t) => t.topicId !== ZERO_UUID)
+    // Slots keep the request's order while creations run; a string is a topic to auto-create.
     const slots: Array<MetadataResponseTopic | string> = []
     const seen = new Set<string>()
     for (const rt of request.topics!) {
-      if (rt.name === null) {
-        const t = rt.topicId !== ZERO_UUID ? state.topicById(rt.topicId) : undefined
+      if (byId) {
+        if (rt.topicId === ZERO_UUID || seen.has(rt.topicId)) continue
+        seen.add(rt.topicId)
+        const t = state.topicById(rt.topicId)
         if (!t) slots.push(errorTopic(ErrorCode.UNKNOWN_TOPIC_ID, null, rt.topicId))
         else if (!ctx.authorize('DESCRIBE', topicResource(t.name))) slots.push(errorTopic(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null, rt.topicId))
         else slots.push(describeTopic(t, includeTopicOps, ctx))
         continue
       }
-      if (seen.has(rt.name)) continue
-      seen.add(rt.name)
-      const t = state.topic(rt.name)
-      if (!ctx.authorize('DESCRIBE', topicResource(rt.name))) slots.push(errorTopic(ErrorCode.TOPIC_AUTHORIZATION_FAILED, rt.name))
+      const name = rt.name!
+      if (seen.has(name)) continue
+      seen.add(name)
+      const t = state.topic(name)
+      if (!ctx.authorize('DESCRIBE', topicResource(name))) slots.push(errorTopic(ErrorCode.TOPIC_AUTHORIZATION_FAILED, name))
       else if (t) slots.push(describeTopic(t, includeTopicOps, ctx))
-      else if (topicNameError(rt.name) !== null) slots.push(errorTopic(ErrorCode.INVALID_TOPIC_EXCEPTION, rt.name))
-      else if (
-        allowAutoCreate &&
-        state.topicAutoCreator !== null &&
-        !INTERNAL_TOPICS.has(rt.name) &&
-        (ctx.authorize('CREATE', CLUSTER_RESOURCE) || ctx.authorize('CREATE', topicResource(rt.name)))
-      ) {
-        slots.push(rt.name)
-      } else slots.push(errorTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, rt.name))
+      else if (topicNameError(name) !== null) slots.push(withOps(errorTopic(ErrorCode.INVALID_TOPIC_EXCEPTION, name), includeTopicOps, ctx))
+      else if (allowAutoCreate && state.topicAutoCreator !== null && !INTERNAL_TOPICS.has(name)) {
+        if (ctx.authorize('CREATE', CLUSTER_RESOURCE) || ctx.authorize('CREATE', topicResource(name))) slots.push(name)
+        else slots.push(errorTopic(ErrorCode.TOPIC_AUTHORIZATION_FAILED, name))
+      } else slots.push(withOps(errorTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name), includeTopicOps, ctx))
     }
 
     const toCreate = slots.filter((s): s is string => typeof s === 'string')
@@ -128,11 +139,11 @@ export default defineHandler('Metadata', {
         try {
           await creator(slot)
         } catch (e) {
-          if (e instanceof KafkaError && e.code !== ErrorCode.TOPIC_ALREADY_EXISTS) return errorTopic(e.code, slot)
+          if (e instanceof KafkaError && e.code !== ErrorCode.TOPIC_ALREADY_EXISTS) return withOps(errorTopic(e.code, slot), includeTopicOps, ctx)
           if (!(e instanceof KafkaError)) throw e
         }
         const created = state.topic(slot)
-        return created ? describeTopic(created, includeTopicOps, ctx) : errorTopic(ErrorCode.LEADER_NOT_AVAILABLE, slot)
+        return created ? describeTopic(created, includeTopicOps, ctx) : withOps(errorTopic(ErrorCode.LEADER_NOT_AVAILABLE, slot), includeTopicOps, ctx)
       }),
     ).then((topics) => {
       response.topics = topics
@@ -141,7 +152,7 @@ export default defineHandler('Metadata', {
   },
   errorResponse(request, errorCode, _message, ctx) {
     // Kafka's MetadataRequest.getErrorResponse: the error on every requested topic.
-    const topics = (request.topics ?? []).map((t) => errorTopic(errorCode, t.name, ctx.apiVersion >= 10 ? t.topicId : ZERO_UUID))
+    const topics = (request.topics ?? []).map((t) => errorTopic(errorCode, t.name ?? '', ctx.apiVersion >= 10 ? t.topicId : ZERO_UUID))
     return {throttleTimeMs: 0, brokers: [], clusterId: null, controllerId: -1, topics, clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED}
   },
 })

@@ -30,12 +30,14 @@ export default defineHandler('DescribeCluster', {
       brokers: [] as Array<{brokerId: number; host: string; port: number; rack: string | null}>,
       clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
     }
+    // Kafka's error responses carry no cluster details.
+    const failed = {...response, clusterId: '', controllerId: -1}
     if (requested !== 1 && requested !== 2) {
-      return {...response, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: `Unsupported endpoint type ${requested}`}
+      return {...failed, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: `Unsupported endpoint type ${requested}`}
     }
     if (requested !== expected) {
       return {
-        ...response,
+        ...failed,
         errorCode: ErrorCode.MISMATCHED_ENDPOINT_TYPE,
         errorMessage: `The request was sent to an endpoint of type ${ENDPOINT_TYPE_NAMES[expected]}, but we wanted an endpoint of type ${ENDPOINT_TYPE_NAMES[requested]}`,
       }
