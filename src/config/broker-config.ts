@@ -83,8 +83,14 @@ export class BrokerConfig {
     return this.originals.has(name)
   }
 
+  /** DescribeConfigs' source: that of the first synonym, DEFAULT_CONFIG when there is none. */
   source(name: BrokerConfigName): ConfigSource {
-    return this.isSet(name) ? 'STATIC_BROKER_CONFIG' : 'DEFAULT_CONFIG'
+    return this.synonyms(name)[0]?.source ?? 'DEFAULT_CONFIG'
+  }
+
+  /** Whether the config can change without a restart (Kafka's readOnly is the negation). */
+  isDynamic(name: BrokerConfigName): boolean {
+    return (BROKER_CONFIG_DEFS[name] as AnyConfigDefinition).dynamic !== 'read-only'
   }
 
   /** The value rendered as Kafka renders it in DescribeConfigs (passwords included; hide them at the edge). */
@@ -101,21 +107,26 @@ export class BrokerConfig {
   }
 
   /**
-   * The synonyms of a broker config in Kafka's order of precedence, each with
-   * its value and source, as DescribeConfigs reports them with
-   * includeSynonyms: for every synonym name, the static value if supplied,
-   * then the default if there is one.
+   * The synonyms of a broker config as DescribeConfigs reports them with
+   * includeSynonyms (Kafka's ConfigHelper.configSynonyms): the supplied values
+   * of the config and its synonym names (log.retention.ms / .minutes /
+   * .hours), then their defaults, in precedence order, with every entry
+   * before the first one of this very name dropped. So log.retention.ms has
+   * no synonyms unless it is set itself, exactly as Kafka shows it.
    */
   synonyms(name: BrokerConfigName): ConfigSynonym[] {
+    const names = brokerConfigSynonyms(name).filter((n): n is BrokerConfigName => n in BROKER_CONFIG_DEFS)
     const out: ConfigSynonym[] = []
-    for (const syn of brokerConfigSynonyms(name)) {
-      if (!(syn in BROKER_CONFIG_DEFS)) continue
-      const synName = syn as BrokerConfigName
-      if (this.isSet(synName)) out.push({name: syn, value: this.valueString(synName), source: 'STATIC_BROKER_CONFIG'})
-      const dflt = this.defaultString(synName)
-      if (dflt !== null) out.push({name: syn, value: dflt, source: 'DEFAULT_CONFIG'})
+    for (const n of names) {
+      const raw = this.originals.get(n)
+      if (raw !== undefined) out.push({name: n, value: raw, source: 'STATIC_BROKER_CONFIG'})
     }
-    return out
+    for (const n of names) {
+      const dflt = this.defaultString(n)
+      if (dflt !== null) out.push({name: n, value: dflt, source: 'DEFAULT_CONFIG'})
+    }
+    const first = out.findIndex((s) => s.name === name)
+    return first < 0 ? [] : out.slice(first)
   }
 
   // ---- Derived values, as KafkaConfig computes them.

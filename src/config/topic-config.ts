@@ -240,8 +240,9 @@ export class TopicConfig {
   }
 
   /**
-   * Kafka's synonym list for a topic config: the topic override first, then
-   * for each broker synonym its static value and its default.
+   * Kafka's synonym list for a topic config (ConfigHelper.createTopicConfigEntry):
+   * the topic override first, then the synonyms of its broker config (see
+   * BrokerConfig.synonyms; retention.ms shows none unless log.retention.ms is set).
    */
   synonyms(name: TopicConfigName): TopicConfigSynonym[] {
     const out: TopicConfigSynonym[] = []

@@ -459,7 +459,7 @@ describe('connections', () => {
     expect(f).not.toBeNull()
     const {correlationId, body} = decodeResponse<MetadataResponse>(f!, METADATA, 12)
     expect(correlationId).toBe(77)
-    expect(body.topics[0]!.errorCode).toBe(ErrorCode.LEADER_NOT_AVAILABLE)
+    expect(body.topics[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
     await stopped
     await c.closed
     expect(b.connectionCount).toBe(0)

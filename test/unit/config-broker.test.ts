@@ -118,13 +118,28 @@ describe('loadBrokerConfig', () => {
     expect(load({}).logFlushIntervalMs).toBe(9223372036854775807n)
   })
 
-  it('reports synonyms in Kafka order with sources', () => {
-    const cfg = load({'log.retention.hours': '24'})
+  it('reports synonyms and sources the way Kafka 4 DescribeConfigs does', () => {
+    const cfg = load({'log.retention.hours': '24', 'log.retention.ms': '5000', 'node.id': '2'})
     expect(cfg.synonyms('log.retention.ms')).toEqual([
+      {name: 'log.retention.ms', value: '5000', source: 'STATIC_BROKER_CONFIG'},
       {name: 'log.retention.hours', value: '24', source: 'STATIC_BROKER_CONFIG'},
       {name: 'log.retention.hours', value: '168', source: 'DEFAULT_CONFIG'},
     ])
+    expect(cfg.synonyms('log.retention.hours')).toEqual([
+      {name: 'log.retention.hours', value: '24', source: 'STATIC_BROKER_CONFIG'},
+      {name: 'log.retention.hours', value: '168', source: 'DEFAULT_CONFIG'},
+    ])
+    // Unset and without a default: no synonyms (Kafka drops entries before the config's own name).
+    expect(load({'log.retention.hours': '24'}).synonyms('log.retention.ms')).toEqual([])
     expect(load({}).synonyms('num.partitions')).toEqual([{name: 'num.partitions', value: '1', source: 'DEFAULT_CONFIG'}])
+    expect(cfg.synonyms('broker.id')).toEqual([
+      {name: 'broker.id', value: '2', source: 'STATIC_BROKER_CONFIG'},
+      {name: 'broker.id', value: '-1', source: 'DEFAULT_CONFIG'},
+    ])
+    expect(cfg.source('log.retention.ms')).toBe('STATIC_BROKER_CONFIG')
+    expect(load({}).source('log.retention.ms')).toBe('DEFAULT_CONFIG')
+    expect(cfg.isDynamic('log.retention.ms')).toBe(true)
+    expect(cfg.isDynamic('log.retention.hours')).toBe(false)
   })
 
   it('knows dynamic update modes, importance and docs as Kafka defines them', () => {
@@ -205,19 +220,32 @@ describe('topic configs', () => {
     expect(topic.get('max.message.bytes')).toBe(2000000)
     expect(topic.get('cleanup.policy')).toEqual(['compact'])
     expect(topic.get('segment.ms')).toBe(604800000n)
-    expect(topic.source('retention.ms')).toBe('STATIC_BROKER_CONFIG')
+    // Kafka reports retention.ms as DEFAULT_CONFIG here: only log.retention.ms itself counts as its synonym.
+    expect(topic.source('retention.ms')).toBe('DEFAULT_CONFIG')
+    expect(topic.source('max.message.bytes')).toBe('STATIC_BROKER_CONFIG')
     expect(topic.source('segment.bytes')).toBe('DEFAULT_CONFIG')
     expect(topic.source('remote.storage.enable')).toBe('DEFAULT_CONFIG')
   })
 
   it('let overrides win and list them first among the synonyms', () => {
-    const broker = load({})
+    const broker = load({'log.retention.ms': '86400000'})
     const topic = new TopicConfig(new Map([['retention.ms', '1000']]), broker)
     expect(topic.get('retention.ms')).toBe(1000n)
     expect(topic.synonyms('retention.ms')).toEqual([
       {name: 'retention.ms', value: '1000', source: 'DYNAMIC_TOPIC_CONFIG'},
+      {name: 'log.retention.ms', value: '86400000', source: 'STATIC_BROKER_CONFIG'},
       {name: 'log.retention.hours', value: '168', source: 'DEFAULT_CONFIG'},
     ])
+  })
+
+  it('describe like Kafka 4.3 for a topic without overrides', () => {
+    const topic = new TopicConfig(new Map(), load({}))
+    expect(topic.synonyms('retention.ms')).toEqual([])
+    expect(topic.synonyms('max.message.bytes')).toEqual([{name: 'message.max.bytes', value: '1048588', source: 'DEFAULT_CONFIG'}])
+    expect(topic.synonyms('cleanup.policy')).toEqual([{name: 'log.cleanup.policy', value: 'delete', source: 'DEFAULT_CONFIG'}])
+    expect(topic.synonyms('local.retention.ms')).toEqual([{name: 'log.local.retention.ms', value: '-2', source: 'DEFAULT_CONFIG'}])
+    expect(topic.valueString('retention.ms')).toBe('604800000')
+    expect(topic.valueString('flush.ms')).toBe('9223372036854775807')
   })
 
   it('validate names and values like Kafka', () => {

@@ -7,7 +7,9 @@
 // name is illegal, else UNKNOWN_TOPIC_OR_PARTITION, unless auto-creation
 // applies (request allows it (always before v4), auto.create.topics.enable,
 // not internal, and storage installed a creator): then it is created and
-// reported as it stands, LEADER_NOT_AVAILABLE while it has no leader.
+// reported as it stands; if it does not exist yet when the creator returns,
+// UNKNOWN_TOPIC_OR_PARTITION, which is what Kafka 4.3 answers to the request
+// that triggers a creation (the client's next Metadata finds the topic).
 // Every topic passes the DESCRIBE check; authorized-operation bitfields are
 // filled only when asked for (topics v8+, cluster v8-10).
 
@@ -143,7 +145,7 @@ export default defineHandler('Metadata', {
           if (!(e instanceof KafkaError)) throw e
         }
         const created = state.topic(slot)
-        return created ? describeTopic(created, includeTopicOps, ctx) : withOps(errorTopic(ErrorCode.LEADER_NOT_AVAILABLE, slot), includeTopicOps, ctx)
+        return created ? describeTopic(created, includeTopicOps, ctx) : withOps(errorTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, slot), includeTopicOps, ctx)
       }),
     ).then((topics) => {
       response.topics = topics
