@@ -77,10 +77,10 @@ const CLUSTER_WIDE = {dynamic: 'cluster-wide'} as const
 
 export const BROKER_CONFIG_DEFS = defineConfigs({
   // ---- KRaft
-  'process.roles': define.list([], 'high',
+  'process.roles': define.list(null, 'high',
     "The roles that this process plays: 'broker', 'controller', or 'broker,controller' if it is both.",
     {validator: validList('broker', 'controller')}),
-  'node.id': define.int(-1, 'high',
+  'node.id': define.int(null, 'high',
     'The node ID associated with the roles this process is playing when <code>process.roles</code> is non-empty. This is required configuration when running in KRaft mode.'),
   'broker.id': define.int(-1, 'high',
     'The broker id for this server.'),
@@ -124,7 +124,6 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'broker.session.timeout.ms': define.int(9000, 'medium', 'The length of time in milliseconds that a broker lease lasts if no heartbeats are made.'),
   'initial.broker.registration.timeout.ms': define.int(60000, 'medium',
     'When initially registering with the controller quorum, the number of milliseconds to wait before declaring failure and exiting the broker process.'),
-  'eligible.leader.replicas.enable': define.boolean(false, 'high', 'Enable the Eligible leader replicas'),
 
   // ---- General (ServerConfigs)
   'message.max.bytes': define.int(DEFAULT_MAX_MESSAGE_BYTES, 'high',
@@ -252,8 +251,6 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     'The purge interval (in number of requests) of the delete records request purgatory'),
   'auto.leader.rebalance.enable': define.boolean(true, 'high',
     'Enables auto leader balancing. A background thread checks the distribution of partition leaders at regular intervals, configurable by leader.imbalance.check.interval.seconds. If the leader imbalance exceeds leader.imbalance.per.broker.percentage, leader rebalance to the preferred leader for partitions is triggered.'),
-  'leader.imbalance.per.broker.percentage': define.int(10, 'high',
-    'The ratio of leader imbalance allowed per broker. The controller would trigger a leader balance if it goes above this value per broker. The value is specified in percentage.'),
   'leader.imbalance.check.interval.seconds': define.long(300n, 'high',
     'The frequency with which the partition rebalance check is triggered by the controller',
     {validator: atLeast(1)}),
@@ -398,14 +395,14 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     'The amount of time the group coordinator will wait for more consumers to join a new group before performing the first rebalance. A longer delay means potentially fewer rebalances, but increases the time until processing begins.'),
   'group.max.size': define.int(INT_MAX, 'medium', 'The maximum number of consumers that a single consumer group can accommodate.',
     {validator: atLeast(1)}),
-  'group.coordinator.rebalance.protocols': define.list(['classic', 'consumer'], 'medium',
-    'The list of enabled rebalance protocols. Supported protocols: consumer,classic,share.',
-    {validator: validList('consumer', 'classic', 'share')}),
-  'group.coordinator.threads': define.int(1, 'medium', 'The number of threads used by the group coordinator.',
+  'group.coordinator.rebalance.protocols': define.list(['classic', 'consumer', 'streams'], 'medium',
+    'The list of enabled rebalance protocols.',
+    {validator: validList('classic', 'consumer', 'share', 'streams')}),
+  'group.coordinator.threads': define.int(4, 'medium', 'The number of threads used by the group coordinator.',
     {validator: atLeast(1)}),
-  'group.coordinator.append.linger.ms': define.int(10, 'medium',
-    'The duration in milliseconds that the coordinator will wait for writes to accumulate before flushing them to disk. Transactional writes are not accumulated.',
-    {validator: atLeast(0)}),
+  'group.coordinator.append.linger.ms': define.int(-1, 'medium',
+    'The duration in milliseconds that the coordinator will wait for writes to accumulate before flushing them to disk. Increasing this value improves write efficiency and batch size, but also increases the response latency for requests, as the coordinator must wait for batches to be flushed to disk before completing request processing. Transactional writes are not accumulated. Set to -1 for an adaptive linger time that minimizes latency based on the workload.',
+    {validator: atLeast(-1)}),
   'group.consumer.session.timeout.ms': define.int(45000, 'medium',
     'The timeout to detect client failures when using the consumer group protocol.',
     {validator: atLeast(1)}),
@@ -486,7 +483,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     {validator: atLeast(1)}),
 
   // ---- Metrics and security placeholders that clients commonly pass
-  'metric.reporters': define.list([], 'low',
+  'metric.reporters': define.list(['org.apache.kafka.common.metrics.JmxReporter'], 'low',
     'A list of classes to use as metrics reporters. Implementing the <code>org.apache.kafka.common.metrics.MetricsReporter</code> interface allows plugging in classes that will be notified of new metric creation.',
     CLUSTER_WIDE),
   'sasl.enabled.mechanisms': define.list(['GSSAPI'], 'medium',
@@ -499,8 +496,8 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'ssl.client.auth': define.string('none', 'medium',
     'Configures kafka broker to request client authentication.',
     {validator: caseInsensitiveValidString('required', 'requested', 'none'), ...PER_BROKER}),
-  'super.users': define.string('', 'medium',
-    'List of users that will have super user access to the cluster.'),
+  // StandardAuthorizer's setting, not KafkaConfig's: accepted silently, never described.
+  'super.users': define.string('', 'medium', 'List of users that will have super user access to the cluster.', {internal: true}),
 })
 
 export type BrokerConfigDefs = typeof BROKER_CONFIG_DEFS

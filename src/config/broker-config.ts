@@ -136,12 +136,11 @@ export class BrokerConfig {
    * lone node the way Kafka's quickstart config does instead of refusing.
    */
   get nodeId(): number {
-    const id = this.get('node.id')
-    return id === -1 ? 1 : id
+    return this.get('node.id') ?? 1
   }
 
   get processRoles(): ReadonlyArray<'broker' | 'controller'> {
-    const roles = this.get('process.roles') as Array<'broker' | 'controller'>
+    const roles = (this.get('process.roles') ?? []) as Array<'broker' | 'controller'>
     return roles.length === 0 ? ['broker', 'controller'] : roles
   }
 
@@ -250,10 +249,10 @@ export function unusedConfigsWarning(cfg: BrokerConfig): string | null {
 
 function validateBrokerConfig(cfg: BrokerConfig): void {
   const nodeId = cfg.get('node.id')
-  if (nodeId !== cfg.get('broker.id')) throw new ConfigError('You must set `node.id` to the same value as `broker.id`.')
-  if (cfg.isSet('node.id') && nodeId < 0) throw new ConfigError(`Invalid value ${nodeId} for configuration node.id: Value must be at least 0`)
+  if (nodeId !== null && nodeId !== cfg.get('broker.id')) throw new ConfigError('You must set `node.id` to the same value as `broker.id`.')
+  if (nodeId !== null && nodeId < 0) throw new ConfigError(`Invalid value ${nodeId} for configuration node.id: Value must be at least 0`)
 
-  const roles = cfg.get('process.roles')
+  const roles = cfg.get('process.roles') ?? []
   if (new Set(roles).size !== roles.length) throw new ConfigError(`Duplicate role names found in \`process.roles\`: [${roles.join(', ')}]`)
 
   if (cfg.logRollMs < 1n) throw new ConfigError('log.roll.ms must be greater than or equal to 1')
