@@ -360,6 +360,18 @@ describe('DescribeCluster', () => {
   })
 })
 
+describe('SASL on a PLAINTEXT listener', () => {
+  it('answers SaslHandshake and SaslAuthenticate with ILLEGAL_SASL_STATE, as Kafka does', async () => {
+    const c = await WireClient.connect(broker.port)
+    const hs = await c.request<{errorCode: number; mechanisms: string[]}>(17, 1, {mechanism: 'PLAIN'})
+    expect(hs.body).toEqual({errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: []})
+    const auth = await c.request<{errorCode: number; errorMessage: string | null}>(36, 2, {authBytes: Buffer.from('\0user\0pw')})
+    expect(auth.body.errorCode).toBe(ErrorCode.ILLEGAL_SASL_STATE)
+    expect(auth.body.errorMessage).toBe('SaslAuthenticate request received after successful authentication')
+    c.close()
+  })
+})
+
 describe('connections', () => {
   it('answers pipelined requests in request order even when handlers finish out of order', async () => {
     // The first Metadata request waits on a slow auto-creation; everything after it is immediate.
