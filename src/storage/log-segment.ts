@@ -92,7 +92,8 @@ export interface SegmentOptions {
 /** A batch header as the scanners see it: the 61 header bytes at buf[at]. */
 type HeaderVisitor = (buf: Buffer, at: number, position: number, size: number) => boolean
 
-const HEADER_SCAN_CHUNK = 16 * 1024
+// The offset index puts an entry within index.interval.bytes (4 KiB by default) of any batch, so one 8 KiB read usually finds it.
+const HEADER_SCAN_CHUNK = 8 * 1024
 const RECOVERY_CHUNK = 1024 * 1024
 const HEADER_SIZE_UP_TO_MAGIC = MAGIC_OFFSET + 1
 let scanScratch: Buffer | undefined

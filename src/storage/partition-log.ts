@@ -755,12 +755,13 @@ export class PartitionLog {
   private validateTimestamps(records: Buffer, at: number, offset: number, now: number): void {
     const lower = now - this.config.messageTimestampBeforeMaxMs
     const upper = now + this.config.messageTimestampAfterMaxMs
-    for (const ts of [readInt64(records, at + BASE_TIMESTAMP_OFFSET), readInt64(records, at + MAX_TIMESTAMP_OFFSET)]) {
-      if (ts < lower || ts > upper) {
-        throw new InvalidTimestampError(
-          `Timestamp ${ts} of message with offset ${offset} is out of range. The timestamp should be within [${Math.max(lower, -Number.MAX_SAFE_INTEGER)}, ${Math.min(upper, Number.MAX_SAFE_INTEGER)}]`,
-        )
-      }
+    const first = readInt64(records, at + BASE_TIMESTAMP_OFFSET)
+    const max = readInt64(records, at + MAX_TIMESTAMP_OFFSET)
+    const bad = first < lower || first > upper ? first : max < lower || max > upper ? max : null
+    if (bad !== null) {
+      throw new InvalidTimestampError(
+        `Timestamp ${bad} of message with offset ${offset} is out of range. The timestamp should be within [${Math.max(lower, -Number.MAX_SAFE_INTEGER)}, ${Math.min(upper, Number.MAX_SAFE_INTEGER)}]`,
+      )
     }
   }
 
