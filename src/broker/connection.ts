@@ -61,7 +61,9 @@ export class Connection {
       if (this.state === 'open') this.drain()
     })
     if (options.idleTimeoutMs > 0) {
-      socket.setTimeout(options.idleTimeoutMs, () => {
+      // 'timeout' fires after each idle period (setTimeout's own callback would fire only once).
+      socket.setTimeout(options.idleTimeoutMs)
+      socket.on('timeout', () => {
         if (this.inFlight === 0 && this.state === 'open') {
           this.log.debug(`Closing idle connection ${this.info.connectionId}`)
           socket.destroy()

@@ -127,9 +127,7 @@ export function processFrame(frame: Buffer, conn: ConnectionInfo, services: Brok
     connection: conn,
     broker: services,
     receivedAtMs: Date.now(),
-    authorize(operation, resource) {
-      return authorize(this, operation, resource)
-    },
+    authorize: (operation, resource) => authorize(ctx, operation, resource),
   }
 
   const finish = (response: unknown): Outcome => {

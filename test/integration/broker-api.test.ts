@@ -457,6 +457,20 @@ describe('connections', () => {
     }
   })
 
+  it('closes connections idle for connections.max.idle.ms, after serving them', async () => {
+    const b = await Broker.start(
+      {listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': join(home, 'idle-logs'), 'connections.max.idle.ms': '200'},
+      {env: {TSKAFKA_HOME: home}, logLevel: 'off'},
+    )
+    const c = await WireClient.connect(b.port)
+    expect((await c.request<ApiVersionsResponse>(API_VERSIONS, 3, apiVersionsRequest)).body.errorCode).toBe(0)
+    // The broker closes the idle connection on its own (the test times out otherwise).
+    await c.closed
+    expect(c.isClosed).toBe(true)
+    expect(b.connectionCount).toBe(0)
+    await b.stop()
+  })
+
   it('finishes in-flight requests on stop, then closes the connection', async () => {
     const b = await Broker.start({listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': join(home, 'stop-logs')}, {env: {TSKAFKA_HOME: home}, logLevel: 'off'})
     let release!: () => void
