@@ -99,6 +99,7 @@ export class Broker {
     }
 
     const registry = options.registry ?? (await loadHandlerRegistry())
+    registry.unstableVersionsEnabled = cfg.get('unstable.api.versions.enable')
     const controllerNames = new Set(cfg.controllerListenerNames)
     const socketLog = logger.child(`[SocketServer listenerType=BROKER, nodeId=${nodeId}] `, 'kafka.network.SocketServer')
 

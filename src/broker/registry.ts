@@ -50,6 +50,11 @@ export function defineHandler<K extends ApiName>(name: K, spec: HandlerSpec<K>):
 
 export class HandlerRegistry {
   private readonly handlers = new Map<number, ApiHandler>()
+  /**
+   * Whether versions the schemas mark unstable (latestVersionUnstable) are
+   * served and advertised; Kafka's unstable.api.versions.enable, off by default.
+   */
+  unstableVersionsEnabled = false
 
   constructor(handlers: Iterable<ApiHandler> = []) {
     for (const h of handlers) this.register(h)
@@ -77,19 +82,32 @@ export class HandlerRegistry {
     return API_DESCRIPTORS.get(apiKey)
   }
 
+  /** The highest version served: the handler's, minus an unstable newest schema version unless enabled. */
+  private maxServed(h: ApiHandler): number {
+    const d = API_DESCRIPTORS.get(h.apiKey)!
+    return d.latestVersionUnstable && !this.unstableVersionsEnabled && h.maxVersion === d.maxVersion ? h.maxVersion - 1 : h.maxVersion
+  }
+
   /** The handler that serves this key and version on this listener type, if any. */
   serving(apiKey: number, apiVersion: number, listenerType: ListenerType): ApiHandler | undefined {
     const h = this.handlers.get(apiKey)
     if (!h || !h.listeners.includes(listenerType)) return undefined
-    return apiVersion >= h.minVersion && apiVersion <= h.maxVersion ? h : undefined
+    return apiVersion >= h.minVersion && apiVersion <= this.maxServed(h) ? h : undefined
+  }
+
+  /** The version range served for a key on a listener type, or undefined. */
+  servedRange(apiKey: number, listenerType: ListenerType): {minVersion: number; maxVersion: number} | undefined {
+    const h = this.handlers.get(apiKey)
+    if (!h || !h.listeners.includes(listenerType) || this.maxServed(h) < h.minVersion) return undefined
+    return {minVersion: h.minVersion, maxVersion: this.maxServed(h)}
   }
 
   /** What ApiVersions advertises on a listener type: every served API with its range, by key. */
   apiVersions(listenerType: ListenerType): Array<{apiKey: number; minVersion: number; maxVersion: number}> {
     return [...this.handlers.values()]
-      .filter((h) => h.listeners.includes(listenerType))
+      .filter((h) => h.listeners.includes(listenerType) && this.maxServed(h) >= h.minVersion)
       .sort((a, b) => a.apiKey - b.apiKey)
-      .map((h) => ({apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion}))
+      .map((h) => ({apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: this.maxServed(h)}))
   }
 
   all(): ApiHandler[] {

@@ -99,9 +99,9 @@ export function processFrame(frame: Buffer, conn: ConnectionInfo, services: Brok
 
   const handler = registry.serving(apiKey, apiVersion, conn.listenerType)
   if (!handler) {
-    const known = registry.get(apiKey)
-    if (known && known.listeners.includes(conn.listenerType)) {
-      return close(`Unsupported version ${apiVersion} of ${apiLabel(apiKey)} (this broker serves ${known.minVersion}-${known.maxVersion})`)
+    const range = registry.servedRange(apiKey, conn.listenerType)
+    if (range) {
+      return close(`Unsupported version ${apiVersion} of ${apiLabel(apiKey)} (this broker serves ${range.minVersion}-${range.maxVersion})`)
     }
     return close(`Received request api key ${apiLabel(apiKey)} with version ${apiVersion} which is not enabled on listener ${conn.listenerName}`)
   }

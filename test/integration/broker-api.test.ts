@@ -520,6 +520,15 @@ describe('handler registry', () => {
     )
   })
 
+  it('hides a version the schema marks unstable unless unstable.api.versions.enable', () => {
+    const registry = new HandlerRegistry([defineHandler('EndTxn', {minVersion: 0, maxVersion: 5, handle: () => null})])
+    expect(registry.apiVersions('broker')).toEqual([{apiKey: 26, minVersion: 0, maxVersion: 4}])
+    expect(registry.serving(26, 5, 'broker')).toBeUndefined()
+    registry.unstableVersionsEnabled = true
+    expect(registry.apiVersions('broker')).toEqual([{apiKey: 26, minVersion: 0, maxVersion: 5}])
+    expect(registry.serving(26, 5, 'broker')?.name).toBe('EndTxn')
+  })
+
   it('loads every handler file within its schema range', async () => {
     const registry = await loadHandlerRegistry()
     const names = registry.all().map((h) => h.name)
