@@ -46,6 +46,14 @@ export interface Resource {
 
 export const CLUSTER_RESOURCE: Resource = {type: 'CLUSTER', name: 'kafka-cluster'}
 
+export function topicResource(name: string): Resource {
+  return {type: 'TOPIC', name}
+}
+
+export function groupResource(name: string): Resource {
+  return {type: 'GROUP', name}
+}
+
 /** A Kafka principal, "User:ANONYMOUS" for PLAINTEXT listeners. */
 export interface KafkaPrincipal {
   principalType: string

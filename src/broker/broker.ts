@@ -10,6 +10,10 @@ import {hostname} from 'node:os'
 import {BrokerConfig, loadBrokerConfig, unusedConfigsWarning, type Endpoint} from '../config/broker-config.js'
 import {ConfigError} from '../config/config-def.js'
 import {ensureFormatted} from '../config/meta-properties.js'
+import {Controller} from '../controller/controller.js'
+import {MetadataLog} from '../controller/metadata-log.js'
+import {logConfigFromTopicConfig} from '../storage/log-config.js'
+import {LogManager} from '../storage/log-manager.js'
 import {ANONYMOUS} from './authorizer.js'
 import {BrokerState, type BrokerEndpoint} from './broker-state.js'
 import {Connection} from './connection.js'
@@ -57,6 +61,8 @@ export class Broker {
   readonly state: BrokerState
   readonly registry: HandlerRegistry
   readonly logger: Logger
+  readonly controller: Controller
+  readonly logManager: LogManager
   private readonly listeners: ListenerRuntime[]
   private readonly connections = new Set<Connection>()
   private readonly services: BrokerServices
@@ -66,13 +72,24 @@ export class Broker {
   readonly stopped: Promise<void>
   private resolveStopped!: () => void
 
-  private constructor(config: BrokerConfig, state: BrokerState, registry: HandlerRegistry, logger: Logger, listeners: ListenerRuntime[]) {
-    this.config = config
-    this.state = state
-    this.registry = registry
-    this.logger = logger
-    this.listeners = listeners
-    this.services = {config, state, registry, logger}
+  private constructor(parts: {
+    config: BrokerConfig
+    state: BrokerState
+    registry: HandlerRegistry
+    logger: Logger
+    controller: Controller
+    logManager: LogManager
+    listeners: ListenerRuntime[]
+  }) {
+    this.config = parts.config
+    this.state = parts.state
+    this.registry = parts.registry
+    this.logger = parts.logger
+    this.controller = parts.controller
+    this.logManager = parts.logManager
+    this.listeners = parts.listeners
+    const {config, state, registry, logger, controller, logManager} = parts
+    this.services = {config, state, registry, logger, controller, logManager}
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve))
   }
 
@@ -136,7 +153,28 @@ export class Broker {
         runtimes,
       ),
     })
-    broker = new Broker(cfg, state, registry, logger, runtimes)
+    // Metadata first (the log configs of topics come from it), then the partition logs.
+    let controller: Controller
+    let logManager: LogManager
+    try {
+      controller = Controller.open({config: cfg, state, metadataLog: MetadataLog.open(metadataDir ?? cfg.logDirs[0]!), logger})
+      logManager = new LogManager({
+        logDirs: cfg.logDirs,
+        configFor: (topic) => logConfigFromTopicConfig(controller.topicConfig(topic)),
+        retentionCheckMs: Number(cfg.get('log.retention.check.interval.ms')),
+        flushCheckMs: Number(cfg.get('log.flush.scheduler.interval.ms')),
+        flushRecoveryOffsetCheckpointMs: Number(cfg.get('log.flush.offset.checkpoint.interval.ms')),
+        flushStartOffsetCheckpointMs: Number(cfg.get('log.flush.start.offset.checkpoint.interval.ms')),
+        highWatermarkCheckpointMs: Number(cfg.get('replica.high.watermark.checkpoint.interval.ms')),
+      })
+      logManager.startup()
+    } catch (e) {
+      await Promise.all(runtimes.map((r) => closeServer(r.server)))
+      throw e
+    }
+    state.topicAutoCreator = (name) => controller.autoCreateTopic(name)
+    broker = new Broker({config: cfg, state, registry, logger, controller, logManager, listeners: runtimes})
+    controller.publishInitial()
     for (const [socket, listener] of early.splice(0)) broker.accept(socket, listener)
     for (const r of runtimes) {
       const adv = state.broker(nodeId)?.endpoints.get(r.endpoint.listenerName)
@@ -206,6 +244,9 @@ export class Broker {
     clearTimeout(timer)
     if (timedOut) for (const c of this.connections) c.destroy()
     await Promise.all([serversClosed, Promise.all([...this.connections].map((c) => c.closed))])
+    // Only now is no request left that could append: flush and mark the clean shutdown.
+    this.logManager.shutdown(this.state.brokerEpoch)
+    this.controller.close()
     serverLog.info('shut down completed')
     this.resolveStopped()
   }

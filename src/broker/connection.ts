@@ -3,7 +3,9 @@
 // of order); finished responses wait in a slot until every earlier one has
 // been written, so a pipelining client always sees responses in the order it
 // sent requests. Reading pauses while too many requests are in flight or the
-// socket's write buffer is full. A bad frame closes this connection only.
+// socket's write buffer is full. A bad frame closes this connection only, and
+// only after every request before it has been answered, as Kafka (which reads
+// the next request only once the previous one is answered) would have.
 
 import type {Socket} from 'node:net'
 
@@ -32,6 +34,8 @@ export class Connection {
   private inFlight = 0
   private state: 'open' | 'draining' | 'closing' | 'closed' = 'open'
   private writeBlocked = false
+  /** Set by a bad frame: answer everything before `seq`, then close with this reason. */
+  private closeAfter: {seq: number; reason: string; level: 'warn' | 'error'} | null = null
   readonly closed: Promise<void>
   private resolveClosed!: () => void
 
@@ -92,7 +96,17 @@ export class Connection {
       if (this.state !== 'open') return
       this.dispatch(frame)
     }
-    if (this.decoder.failure) this.closeWithReason(this.decoder.failure.message, 'warn')
+    if (this.decoder.failure) this.requestClose(this.nextSeq, this.decoder.failure.message, 'warn')
+  }
+
+  private requestClose(seq: number, reason: string, level: 'warn' | 'error'): void {
+    if (this.closeAfter === null || seq < this.closeAfter.seq) this.closeAfter = {seq, reason, level}
+    if (this.state === 'open') {
+      this.state = 'draining'
+      this.socket.pause()
+    }
+    this.flush()
+    this.maybeFinishDraining()
   }
 
   private dispatch(frame: Buffer): void {
@@ -119,7 +133,7 @@ export class Connection {
     this.inFlight--
     if (this.state === 'closing' || this.state === 'closed') return
     if (outcome.type === 'close') {
-      this.closeWithReason(outcome.reason, outcome.level)
+      this.requestClose(seq, outcome.reason, outcome.level)
       return
     }
     this.ready.set(seq, outcome.type === 'respond' ? outcome.frame : null)
@@ -129,7 +143,7 @@ export class Connection {
   }
 
   private flush(): void {
-    while (this.ready.has(this.nextToWrite)) {
+    while (this.ready.has(this.nextToWrite) && (this.closeAfter === null || this.nextToWrite < this.closeAfter.seq)) {
       const frame = this.ready.get(this.nextToWrite)!
       this.ready.delete(this.nextToWrite)
       this.nextToWrite++
@@ -144,7 +158,9 @@ export class Connection {
   }
 
   private maybeFinishDraining(): void {
-    if (this.state === 'draining' && this.inFlight === 0) this.endGracefully()
+    if (this.state !== 'draining') return
+    if (this.closeAfter !== null && this.nextToWrite >= this.closeAfter.seq) this.closeWithReason(this.closeAfter.reason, this.closeAfter.level)
+    else if (this.inFlight === 0) this.endGracefully()
   }
 
   private closeWithReason(reason: string, level: 'warn' | 'error'): void {

@@ -3,6 +3,8 @@
 // and the one authorization check to use.
 
 import type {BrokerConfig} from '../config/broker-config.js'
+import type {Controller} from '../controller/controller.js'
+import type {LogManager} from '../storage/log-manager.js'
 import type {AclOperationName, AuthorizationSubject, KafkaPrincipal, Resource} from './authorizer.js'
 import type {BrokerState} from './broker-state.js'
 import type {Logger} from './logger.js'
@@ -30,6 +32,9 @@ export interface BrokerServices {
   readonly state: BrokerState
   readonly registry: HandlerRegistry
   readonly logger: Logger
+  /** Decides and commits metadata changes (topics, partitions, dynamic configs). */
+  readonly controller: Controller
+  readonly logManager: LogManager
 }
 
 export interface RequestContext extends AuthorizationSubject {

@@ -17,15 +17,11 @@ import {ErrorCode, KafkaError} from '../../protocol/errors.js'
 import type {MetadataResponse} from '../../protocol/generated/index.js'
 import type {MetadataResponsePartition, MetadataResponseTopic} from '../../protocol/generated/metadata-response.js'
 import {ZERO_UUID} from '../../protocol/primitives.js'
-import {AUTHORIZED_OPERATIONS_OMITTED, authorizedOperations, CLUSTER_RESOURCE, type Resource} from '../authorizer.js'
+import {AUTHORIZED_OPERATIONS_OMITTED, authorizedOperations, CLUSTER_RESOURCE, topicResource} from '../authorizer.js'
 import {INTERNAL_TOPICS, type TopicState} from '../broker-state.js'
 import {defineHandler} from '../registry.js'
 import type {RequestContext} from '../request-context.js'
 import {topicNameError} from '../topic-names.js'
-
-function topicResource(name: string): Resource {
-  return {type: 'TOPIC', name}
-}
 
 function errorTopic(errorCode: number, name: string | null, topicId: string = ZERO_UUID): MetadataResponseTopic {
   return {
