@@ -19,6 +19,7 @@ import {BrokerState, type BrokerEndpoint} from './broker-state.js'
 import {Connection} from './connection.js'
 import {createLogger, type Logger, type LogLevel, type LogSink} from './logger.js'
 import {loadHandlerRegistry, type HandlerRegistry} from './registry.js'
+import {ReplicaManager} from './replica-manager.js'
 import type {BrokerServices, ConnectionInfo, ListenerType} from './request-context.js'
 
 export interface BrokerOptions {
@@ -63,6 +64,7 @@ export class Broker {
   readonly logger: Logger
   readonly controller: Controller
   readonly logManager: LogManager
+  readonly replicaManager: ReplicaManager
   private readonly listeners: ListenerRuntime[]
   private readonly connections = new Set<Connection>()
   private readonly services: BrokerServices
@@ -79,6 +81,7 @@ export class Broker {
     logger: Logger
     controller: Controller
     logManager: LogManager
+    replicaManager: ReplicaManager
     listeners: ListenerRuntime[]
   }) {
     this.config = parts.config
@@ -87,9 +90,10 @@ export class Broker {
     this.logger = parts.logger
     this.controller = parts.controller
     this.logManager = parts.logManager
+    this.replicaManager = parts.replicaManager
     this.listeners = parts.listeners
-    const {config, state, registry, logger, controller, logManager} = parts
-    this.services = {config, state, registry, logger, controller, logManager}
+    const {config, state, registry, logger, controller, logManager, replicaManager} = parts
+    this.services = {config, state, registry, logger, controller, logManager, replicaManager}
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve))
   }
 
@@ -156,6 +160,7 @@ export class Broker {
     // Metadata first (the log configs of topics come from it), then the partition logs.
     let controller: Controller
     let logManager: LogManager
+    let replicaManager: ReplicaManager
     try {
       controller = Controller.open({config: cfg, state, metadataLog: MetadataLog.open(metadataDir ?? cfg.logDirs[0]!), logger})
       logManager = new LogManager({
@@ -168,13 +173,16 @@ export class Broker {
         highWatermarkCheckpointMs: Number(cfg.get('replica.high.watermark.checkpoint.interval.ms')),
       })
       logManager.startup()
+      replicaManager = new ReplicaManager({config: cfg, state, logManager, logger, topicConfigFor: (topic) => controller.topicConfig(topic)})
+      controller.addListener(replicaManager)
     } catch (e) {
       await Promise.all(runtimes.map((r) => closeServer(r.server)))
       throw e
     }
     state.topicAutoCreator = (name) => controller.autoCreateTopic(name)
-    broker = new Broker({config: cfg, state, registry, logger, controller, logManager, listeners: runtimes})
+    broker = new Broker({config: cfg, state, registry, logger, controller, logManager, replicaManager, listeners: runtimes})
     controller.publishInitial()
+    replicaManager.startup()
     for (const [socket, listener] of early.splice(0)) broker.accept(socket, listener)
     for (const r of runtimes) {
       const adv = state.broker(nodeId)?.endpoints.get(r.endpoint.listenerName)
@@ -233,6 +241,8 @@ export class Broker {
     serverLog.info('shutting down')
     const serversClosed = Promise.all(this.listeners.map((l) => closeServer(l.server)))
     for (const c of this.connections) c.drain()
+    // Long polls answer now with what they have; nothing waits from here on.
+    this.replicaManager.shutdown()
     const allClosed = Promise.all([...this.connections].map((c) => c.closed))
     let timer: NodeJS.Timeout | undefined
     const timedOut = await Promise.race([

@@ -20,6 +20,12 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
   readonly name: ApiName
   readonly minVersion: number
   readonly maxVersion: number
+  /**
+   * The lowest version ApiVersions advertises when it is below minVersion:
+   * Kafka 4 advertises Produce v0 though it refuses v0-2, because librdkafka
+   * disables compression unless it sees v0 (KAFKA-18659).
+   */
+  readonly advertisedMinVersion?: number
   /** Listener types that serve this API (default: broker only). */
   readonly listeners: readonly ListenerType[]
   /**
@@ -38,6 +44,7 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
 export interface HandlerSpec<K extends ApiName> {
   minVersion: number
   maxVersion: number
+  advertisedMinVersion?: number
   listeners?: readonly ListenerType[]
   handle(request: ApiTypes[K]['request'], ctx: RequestContext): HandlerResult<ApiTypes[K]['response']>
   errorResponse?(request: ApiTypes[K]['request'], errorCode: number, message: string, ctx: RequestContext): ApiTypes[K]['response']
@@ -69,6 +76,10 @@ export class HandlerRegistry {
       throw new Error(
         `handler ${handler.name}: versions ${handler.minVersion}-${handler.maxVersion} lie outside the schema's ${d.minVersion}-${d.maxVersion}`,
       )
+    }
+    const advertisedMin = handler.advertisedMinVersion
+    if (advertisedMin !== undefined && (advertisedMin < d.minVersion || advertisedMin > handler.minVersion)) {
+      throw new Error(`handler ${handler.name}: advertised minimum version ${advertisedMin} lies outside ${d.minVersion}-${handler.minVersion}`)
     }
     if (this.handlers.has(handler.apiKey)) throw new Error(`two handlers for ${handler.name} (api key ${handler.apiKey})`)
     this.handlers.set(handler.apiKey, handler as ApiHandler)
@@ -107,7 +118,7 @@ export class HandlerRegistry {
     return [...this.handlers.values()]
       .filter((h) => h.listeners.includes(listenerType) && this.maxServed(h) >= h.minVersion)
       .sort((a, b) => a.apiKey - b.apiKey)
-      .map((h) => ({apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: this.maxServed(h)}))
+      .map((h) => ({apiKey: h.apiKey, minVersion: h.advertisedMinVersion ?? h.minVersion, maxVersion: this.maxServed(h)}))
   }
 
   all(): ApiHandler[] {

@@ -9,6 +9,7 @@ import type {AclOperationName, AuthorizationSubject, KafkaPrincipal, Resource} f
 import type {BrokerState} from './broker-state.js'
 import type {Logger} from './logger.js'
 import type {HandlerRegistry} from './registry.js'
+import type {ReplicaManager} from './replica-manager.js'
 
 export type ListenerType = 'broker' | 'controller'
 
@@ -35,6 +36,8 @@ export interface BrokerServices {
   /** Decides and commits metadata changes (topics, partitions, dynamic configs). */
   readonly controller: Controller
   readonly logManager: LogManager
+  /** The partitions this broker hosts: appends, reads, offsets (the data path). */
+  readonly replicaManager: ReplicaManager
 }
 
 export interface RequestContext extends AuthorizationSubject {

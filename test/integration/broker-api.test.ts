@@ -52,7 +52,7 @@ let logLines: string[] = []
 beforeAll(async () => {
   // A registry with the real handlers plus a stand-in Produce handler that,
   // like acks=0, answers nothing: the broker must skip its response slot.
-  const registry = await loadHandlerRegistry()
+  const registry = new HandlerRegistry((await loadHandlerRegistry()).all().filter((h) => h.name !== 'Produce'))
   registry.register(
     defineHandler('Produce', {
       minVersion: 3,

@@ -1,0 +1,559 @@
+// The data path of the broker (Kafka's ReplicaManager): the partition
+// replicas this broker hosts, created, re-registered and removed as the
+// controller's metadata deltas say; appends (with acks), reads (with long
+// polling), offsets by time and by leader epoch, record deletion; the fetch
+// session cache; producer ids; and the periodic storage work (retention,
+// flush.ms, checkpoints) on one unref'd timer.
+//
+// Everything runs on the event loop. Appends are synchronous, so a partition
+// sees them in the order requests arrived. A fetch that cannot be answered
+// yet waits in the fetch purgatory and is woken when a partition it reads
+// gets new data below the high watermark (or changes leader, or goes away),
+// then re-reads everything, as Kafka's DelayedFetch does. Produce with
+// acks=-1 waits the same way for the high watermark to pass its records;
+// with a single replica that is immediate. Replication (issue 6) adds
+// follower fetches (isFromFollower, log-end reads, updateFollowerFetchState).
+
+import type {BrokerConfig} from '../config/broker-config.js'
+import {TopicConfig} from '../config/topic-config.js'
+import type {MetadataDelta, MetadataListener, PartitionRegistration} from '../controller/metadata-delta.js'
+import {ErrorCode, KafkaError} from '../protocol/errors.js'
+import {ZERO_UUID} from '../protocol/primitives.js'
+import type {LogManager} from '../storage/log-manager.js'
+import type {AppendOrigin, FetchIsolation} from '../storage/partition-log.js'
+import {INTERNAL_TOPICS, type BrokerState} from './broker-state.js'
+import {FetchSessionCache} from './fetch-session.js'
+import type {Logger} from './logger.js'
+import {Partition, type LeaderAppendResult} from './partition.js'
+import {FileProducerIdAllocator, type ProducerIdAllocator} from './producer-id-manager.js'
+
+export interface ReplicaManagerOptions {
+  config: BrokerConfig
+  state: BrokerState
+  logManager: LogManager
+  logger: Logger
+  /** A topic's effective config (the controller's image); default: broker defaults only. */
+  topicConfigFor?: (topic: string) => TopicConfig
+  /** Default: ids persisted in the first log dir. */
+  producerIds?: ProducerIdAllocator
+  clock?: () => number
+}
+
+/** Kafka's FetchParams. */
+export interface FetchParams {
+  replicaId: number
+  maxWaitMs: number
+  minBytes: number
+  maxBytes: number
+  isolation: FetchIsolation
+  isFromFollower: boolean
+  /** Consumers read from leaders only (no follower fetching yet). */
+  fetchOnlyLeader: boolean
+}
+
+export interface FetchPartitionInfo {
+  topic: string
+  topicId: string
+  partition: number
+  fetchOffset: number
+  currentLeaderEpoch: number
+  lastFetchedEpoch: number
+  logStartOffset: number
+  maxBytes: number
+}
+
+export interface LogReadResult {
+  errorCode: number
+  /** Raw batches from the segment file (empty when none). */
+  records: Buffer
+  highWatermark: number
+  lastStableOffset: number
+  logStartOffset: number
+  divergingEpoch: {epoch: number; endOffset: number} | null
+}
+
+export interface ProduceEntry {
+  topic: string
+  partition: number
+  records: Buffer
+}
+
+export interface ProducePartitionResult {
+  errorCode: number
+  errorMessage: string | null
+  baseOffset: number
+  logAppendTime: number
+  logStartOffset: number
+  /** Index of the batch at fault for INVALID_RECORD-style errors (Produce v8+ record errors). */
+  recordErrors: Array<{batchIndex: number; message: string | null}>
+}
+
+const EMPTY = Buffer.alloc(0)
+
+/** Kafka's producer.id.expiration.check.interval.ms. */
+const PRODUCER_EXPIRATION_CHECK_MS = 600_000
+const TICK_MS = 1000
+
+type Waiter = {tryComplete(): boolean; forceComplete(): void}
+
+export class ReplicaManager implements MetadataListener {
+  readonly config: BrokerConfig
+  readonly state: BrokerState
+  readonly logManager: LogManager
+  readonly fetchSessions: FetchSessionCache
+  readonly producerIds: ProducerIdAllocator
+  private readonly log: Logger
+  private readonly topicConfigFor: (topic: string) => TopicConfig
+  private readonly clock: () => number
+  private readonly partitions = new Map<string, Map<number, Partition>>()
+  private readonly topicConfigs = new Map<string, TopicConfig>()
+  /** Delayed operations by partition name. */
+  private readonly watchers = new Map<string, Set<Waiter>>()
+  private timer: NodeJS.Timeout | null = null
+  private lastProducerExpiration: number
+  private readonly producerIdExpirationMs: number
+  private readonly fetchMaxBytes: number
+  private stopped = false
+
+  constructor(opts: ReplicaManagerOptions) {
+    this.config = opts.config
+    this.state = opts.state
+    this.logManager = opts.logManager
+    this.log = opts.logger.child(`[ReplicaManager broker=${opts.state.nodeId}] `, 'kafka.server.ReplicaManager')
+    this.topicConfigFor = opts.topicConfigFor ?? ((_t) => new TopicConfig(new Map(), opts.config))
+    this.clock = opts.clock ?? Date.now
+    this.fetchSessions = new FetchSessionCache({maxEntries: opts.config.get('max.incremental.fetch.session.cache.slots')})
+    this.producerIds = opts.producerIds ?? new FileProducerIdAllocator(opts.logManager.logDirs[0]!)
+    this.lastProducerExpiration = this.clock()
+    this.producerIdExpirationMs = opts.config.get('producer.id.expiration.ms')
+    this.fetchMaxBytes = opts.config.get('fetch.max.bytes')
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  /** Starts the periodic storage tasks (retention, flush.ms, checkpoints, producer expiry). */
+  startup(): void {
+    if (this.timer !== null) return
+    this.timer = setInterval(() => this.runPeriodicTasks(), TICK_MS)
+    this.timer.unref()
+  }
+
+  /** Stops the timers and completes every waiting request (they answer with what they have). */
+  shutdown(): void {
+    this.stopped = true
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+    for (const set of [...this.watchers.values()]) for (const w of [...set]) w.forceComplete()
+    this.watchers.clear()
+  }
+
+  /** One tick of the storage timer; also callable from tests. */
+  runPeriodicTasks(now: number = this.clock()): void {
+    try {
+      this.logManager.runDueTasks(now)
+    } catch (e) {
+      this.log.error(`Periodic log task failed: ${(e as Error).stack ?? e}`)
+    }
+    if (now - this.lastProducerExpiration >= PRODUCER_EXPIRATION_CHECK_MS) {
+      this.lastProducerExpiration = now
+      for (const p of this.allPartitions()) p.producerState.removeExpiredProducers(now, this.producerIdExpirationMs)
+    }
+  }
+
+  // ------------------------------------------------------------ metadata
+
+  applyMetadataDelta(delta: MetadataDelta): void {
+    for (const t of delta.deletedTopics) this.removeTopic(t.name, t.partitions)
+    if (delta.brokerConfigsChanged) {
+      this.topicConfigs.clear()
+      for (const topic of this.partitions.keys()) this.logManager.updateTopicConfig(topic)
+    }
+    for (const topic of delta.changedTopicConfigs) {
+      this.topicConfigs.delete(topic)
+      this.logManager.updateTopicConfig(topic)
+    }
+    for (const reg of delta.changedPartitions) {
+      try {
+        this.applyRegistration(reg)
+      } catch (e) {
+        this.log.error(`Could not apply the registration of ${reg.topic}-${reg.partition}: ${(e as Error).message}`)
+      }
+    }
+  }
+
+  private applyRegistration(reg: PartitionRegistration): void {
+    const nodeId = this.state.nodeId
+    let byIndex = this.partitions.get(reg.topic)
+    let partition = byIndex?.get(reg.partition)
+    if (!reg.replicas.includes(nodeId)) {
+      if (partition !== undefined) {
+        // No longer a replica here (reassignment): stop serving and remove the log.
+        byIndex!.delete(reg.partition)
+        this.logManager.deleteLog(reg.topic, reg.partition)
+        this.wake(partition.name)
+      }
+      return
+    }
+    if (partition === undefined) {
+      const log = this.logManager.getOrCreateLog(reg.topic, reg.partition, {topicId: reg.topicId})
+      partition = new Partition(nodeId, log, reg.topicId)
+      if (byIndex === undefined) this.partitions.set(reg.topic, (byIndex = new Map()))
+      byIndex.set(reg.partition, partition)
+    }
+    if (partition.applyRegistration(reg)) this.wake(partition.name)
+  }
+
+  private removeTopic(topic: string, partitionCount: number): void {
+    const byIndex = this.partitions.get(topic)
+    this.partitions.delete(topic)
+    this.topicConfigs.delete(topic)
+    const indexes = new Set<number>(byIndex?.keys() ?? [])
+    for (let i = 0; i < partitionCount; i++) indexes.add(i)
+    for (const i of indexes) {
+      try {
+        this.logManager.deleteLog(topic, i)
+      } catch (e) {
+        this.log.error(`Could not delete the log of ${topic}-${i}: ${(e as Error).message}`)
+      }
+      this.wake(`${topic}-${i}`)
+    }
+  }
+
+  // ------------------------------------------------------------ lookups
+
+  getPartition(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(topic)?.get(partition)
+  }
+
+  allPartitions(): Partition[] {
+    const out: Partition[] = []
+    for (const m of this.partitions.values()) out.push(...m.values())
+    return out
+  }
+
+  /** Whether the cluster metadata knows the partition (Kafka's metadataCache.contains). */
+  metadataContains(topic: string, partition: number): boolean {
+    const t = this.state.topic(topic)
+    return t !== undefined && t.partitions.some((p) => p.partitionIndex === partition)
+  }
+
+  /** Kafka's getPartitionOrException: NOT_LEADER_OR_FOLLOWER when the topic exists but is not hosted here. */
+  partitionOrThrow(topic: string, partition: number): Partition {
+    const p = this.getPartition(topic, partition)
+    if (p !== undefined) return p
+    if (this.metadataContains(topic, partition)) {
+      throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `Error while fetching partition state for ${topic}-${partition}`)
+    }
+    throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Error while fetching partition state for ${topic}-${partition}`)
+  }
+
+  topicConfig(topic: string): TopicConfig {
+    let tc = this.topicConfigs.get(topic)
+    if (tc === undefined) {
+      tc = this.topicConfigFor(topic)
+      this.topicConfigs.set(topic, tc)
+    }
+    return tc
+  }
+
+  // ------------------------------------------------------------ produce
+
+  /**
+   * Appends each entry to its partition's leader log, synchronously and in
+   * order. Returns the per-entry results, or a promise of them when acks=-1
+   * has to wait for the high watermark (other replicas in the ISR).
+   */
+  appendRecords(
+    entries: readonly ProduceEntry[],
+    opts: {requiredAcks: number; timeoutMs: number; origin?: AppendOrigin; internalTopicsAllowed?: boolean},
+  ): ProducePartitionResult[] | Promise<ProducePartitionResult[]> {
+    const origin = opts.origin ?? 'client'
+    const results: ProducePartitionResult[] = new Array(entries.length)
+    let waitFor: Array<{index: number; partition: Partition; offset: number}> | null = null
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!
+      if (INTERNAL_TOPICS.has(e.topic) && !opts.internalTopicsAllowed && origin === 'client') {
+        results[i] = failedAppend(ErrorCode.INVALID_TOPIC_EXCEPTION, -1)
+        continue
+      }
+      let partition: Partition | undefined
+      try {
+        partition = this.partitionOrThrow(e.topic, e.partition)
+        const minIsr = opts.requiredAcks === -1 ? this.topicConfig(e.topic).get('min.insync.replicas') : 1
+        const r = partition.appendRecordsToLeader(e.records, {origin, requiredAcks: opts.requiredAcks, minInsyncReplicas: minIsr})
+        results[i] = appendedResult(r)
+        if (r.rolled) this.scheduleRolledSegmentFlush(partition)
+        if (!r.duplicate) this.wake(partition.name)
+        if (opts.requiredAcks === -1 && !r.duplicate && partition.log.highWatermark <= r.lastOffset) {
+          ;(waitFor ??= []).push({index: i, partition, offset: r.lastOffset + 1})
+        }
+      } catch (err) {
+        results[i] = this.appendFailure(err, e, partition)
+      }
+    }
+    if (waitFor === null) return results
+    return this.awaitHighWatermarks(waitFor, results, opts.timeoutMs)
+  }
+
+  private appendFailure(err: unknown, e: ProduceEntry, partition: Partition | undefined): ProducePartitionResult {
+    const logStartOffset = partition?.log.logStartOffset ?? -1
+    if (!(err instanceof KafkaError)) {
+      this.log.error(`Error processing append operation on partition ${e.topic}-${e.partition}: ${(err as Error).stack ?? err}`)
+      return failedAppend(ErrorCode.UNKNOWN_SERVER_ERROR, logStartOffset)
+    }
+    switch (err.code) {
+      case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+      case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+      case ErrorCode.MESSAGE_TOO_LARGE:
+      case ErrorCode.RECORD_LIST_TOO_LARGE:
+      case ErrorCode.CORRUPT_MESSAGE:
+      case ErrorCode.KAFKA_STORAGE_ERROR:
+        return failedAppend(err.code, -1)
+      case ErrorCode.INVALID_RECORD:
+      case ErrorCode.INVALID_TIMESTAMP:
+        // Kafka's RecordValidationException: the message and the offending batch go back to the client (v8+).
+        return {...failedAppend(err.code, logStartOffset), errorMessage: err.message, recordErrors: [{batchIndex: 0, message: err.message}]}
+      default:
+        if (err.code !== ErrorCode.INVALID_PRODUCER_EPOCH && err.code !== ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && err.code !== ErrorCode.NOT_ENOUGH_REPLICAS) {
+          this.log.error(`Error processing append operation on partition ${e.topic}-${e.partition}: ${err.message}`)
+        }
+        return failedAppend(err.code, logStartOffset)
+    }
+  }
+
+  private scheduleRolledSegmentFlush(partition: Partition): void {
+    // Kafka flushes rolled segments on its scheduler, off the request path.
+    setImmediate(() => {
+      try {
+        partition.log.flushRolledSegments()
+      } catch (e) {
+        this.log.error(`Flushing rolled segments of ${partition.name} failed: ${(e as Error).message}`)
+      }
+    })
+  }
+
+  /** Kafka's DelayedProduce: wait until each partition's high watermark passes the appended records, or time out. */
+  private awaitHighWatermarks(
+    waitFor: Array<{index: number; partition: Partition; offset: number}>,
+    results: ProducePartitionResult[],
+    timeoutMs: number,
+  ): Promise<ProducePartitionResult[]> {
+    return new Promise((resolve) => {
+      const op = new DelayedOperation(this, waitFor.map((w) => w.partition.name), timeoutMs, () => {
+        let done = true
+        for (const w of waitFor) {
+          const p = this.getPartition(w.partition.topic, w.partition.partition)
+          if (p !== w.partition || !p.isLeader) {
+            results[w.index] = failedAppend(ErrorCode.NOT_LEADER_OR_FOLLOWER, -1)
+          } else if (p.log.highWatermark < w.offset) done = false
+        }
+        return done
+      }, (timedOut) => {
+        if (timedOut) {
+          for (const w of waitFor) if (w.partition.log.highWatermark < w.offset) results[w.index] = failedAppend(ErrorCode.REQUEST_TIMED_OUT, -1)
+        }
+        resolve(results)
+      })
+      op.start()
+    })
+  }
+
+  // ------------------------------------------------------------ fetch
+
+  /**
+   * Kafka's fetchMessages: read now; answer at once when the wait is 0, there
+   * is nothing to read, min.bytes is met, or an error or diverging epoch came
+   * up; else wait in the purgatory until one of those holds or max.wait.ms
+   * passes, then read again.
+   */
+  fetchMessages(params: FetchParams, infos: readonly FetchPartitionInfo[]): LogReadResult[] | Promise<LogReadResult[]> {
+    const first = this.readFromLog(params, infos)
+    let bytes = 0
+    let respondNow = params.maxWaitMs <= 0 || infos.length === 0
+    for (const r of first) {
+      bytes += r.records.length
+      if (r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== null) respondNow = true
+    }
+    if (respondNow || bytes >= params.minBytes || this.stopped) return first
+    return new Promise((resolve) => {
+      const statuses = infos.map((info, i) => {
+        const p = this.getPartition(info.topic, info.partition)
+        return {info, partition: p, hwBytesAtStart: hwBytesFor(p, params), initialBytes: first[i]!.records.length}
+      })
+      const op = new DelayedOperation(
+        this,
+        statuses.map((s) => `${s.info.topic}-${s.info.partition}`),
+        params.maxWaitMs,
+        () => this.delayedFetchSatisfied(params, statuses),
+        () => resolve(this.readFromLog(params, infos)),
+      )
+      op.start()
+    })
+  }
+
+  /** Kafka's DelayedFetch.tryComplete, with bytes counted from appends since the fetch began to wait. */
+  private delayedFetchSatisfied(
+    params: FetchParams,
+    statuses: ReadonlyArray<{info: FetchPartitionInfo; partition: Partition | undefined; hwBytesAtStart: number; initialBytes: number}>,
+  ): boolean {
+    let accumulated = 0
+    for (const s of statuses) {
+      const p = this.getPartition(s.info.topic, s.info.partition)
+      // Gone, replaced, no longer leader, or fenced: answer now with the error.
+      if (p === undefined || p !== s.partition) return true
+      if (params.fetchOnlyLeader && !p.isLeader) return true
+      if (p.checkLeaderEpoch(s.info.currentLeaderEpoch) !== ErrorCode.NONE) return true
+      const end = params.isolation === 'log-end' ? p.log.logEndOffset : p.log.highWatermark
+      if (s.info.fetchOffset > end) return true
+      if (s.info.fetchOffset < p.log.logStartOffset) return true
+      if (s.info.fetchOffset < end) accumulated += Math.min(s.initialBytes + hwBytesFor(p, params) - s.hwBytesAtStart, s.info.maxBytes)
+    }
+    return accumulated >= params.minBytes
+  }
+
+  /**
+   * Kafka's readFromLog: partitions in order, each up to its max bytes and
+   * what is left of the request's; the first non-empty partition may exceed
+   * both so a consumer always progresses. A first batch cut by the limits is
+   * answered with no records (Fetch v3+).
+   */
+  readFromLog(params: FetchParams, infos: readonly FetchPartitionInfo[]): LogReadResult[] {
+    let limitBytes = params.maxBytes
+    let minOneMessage = true
+    const out: LogReadResult[] = new Array(infos.length)
+    for (let i = 0; i < infos.length; i++) {
+      const info = infos[i]!
+      const r = this.readPartition(params, info, Math.min(info.maxBytes, limitBytes), minOneMessage)
+      if (r.records.length > 0) minOneMessage = false
+      limitBytes = Math.max(0, limitBytes - r.records.length)
+      out[i] = r
+    }
+    return out
+  }
+
+  private readPartition(params: FetchParams, info: FetchPartitionInfo, maxBytes: number, minOneMessage: boolean): LogReadResult {
+    try {
+      const p = this.partitionOrThrow(info.topic, info.partition)
+      if (info.topicId !== ZERO_UUID && p.topicId !== info.topicId) {
+        throw new KafkaError(ErrorCode.INCONSISTENT_TOPIC_ID, 'Topic ID in the fetch session did not match the topic ID in the log.')
+      }
+      const r = p.read({
+        fetchOffset: info.fetchOffset,
+        currentLeaderEpoch: info.currentLeaderEpoch,
+        lastFetchedEpoch: info.lastFetchedEpoch,
+        maxBytes,
+        minOneMessage,
+        isolation: params.isolation,
+        fetchOnlyLeader: params.fetchOnlyLeader,
+      })
+      return {
+        errorCode: ErrorCode.NONE,
+        records: r.firstEntryIncomplete ? EMPTY : r.records,
+        highWatermark: r.highWatermark,
+        lastStableOffset: r.lastStableOffset,
+        logStartOffset: r.logStartOffset,
+        divergingEpoch: r.divergingEpoch,
+      }
+    } catch (e) {
+      if (!(e instanceof KafkaError)) {
+        this.log.error(`Error processing fetch with max size ${maxBytes} on partition ${info.topic}-${info.partition}: ${(e as Error).stack ?? e}`)
+      }
+      return readError(e instanceof KafkaError ? e.code : ErrorCode.UNKNOWN_SERVER_ERROR)
+    }
+  }
+
+  /** The broker's fetch.max.bytes caps a consumer's max bytes. */
+  get brokerFetchMaxBytes(): number {
+    return this.fetchMaxBytes
+  }
+
+  // ------------------------------------------------------------ purgatory
+
+  /** @internal */
+  watch(key: string, w: Waiter): void {
+    let set = this.watchers.get(key)
+    if (set === undefined) this.watchers.set(key, (set = new Set()))
+    set.add(w)
+  }
+
+  /** @internal */
+  unwatch(key: string, w: Waiter): void {
+    const set = this.watchers.get(key)
+    if (set === undefined) return
+    set.delete(w)
+    if (set.size === 0) this.watchers.delete(key)
+  }
+
+  /** Lets the operations waiting on a partition check whether they can complete. */
+  wake(partitionName: string): void {
+    const set = this.watchers.get(partitionName)
+    if (set === undefined) return
+    for (const w of [...set]) w.tryComplete()
+  }
+
+  /** Operations waiting in the purgatory (for tests). */
+  get waitingOperations(): number {
+    const all = new Set<Waiter>()
+    for (const s of this.watchers.values()) for (const w of s) all.add(w)
+    return all.size
+  }
+}
+
+/** Kafka's DelayedOperation: completes when its check passes, when woken and it passes, or on timeout. */
+class DelayedOperation implements Waiter {
+  private done = false
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly rm: ReplicaManager,
+    private readonly keys: readonly string[],
+    private readonly timeoutMs: number,
+    private readonly check: () => boolean,
+    private readonly onComplete: (timedOut: boolean) => void,
+  ) {}
+
+  start(): void {
+    // Something may have changed while the operation was being built.
+    if (this.check()) {
+      this.finish(false)
+      return
+    }
+    for (const k of this.keys) this.rm.watch(k, this)
+    this.timer = setTimeout(() => this.finish(true), Math.max(0, this.timeoutMs))
+  }
+
+  tryComplete(): boolean {
+    if (this.done) return true
+    if (!this.check()) return false
+    this.finish(false)
+    return true
+  }
+
+  forceComplete(): void {
+    this.finish(false)
+  }
+
+  private finish(timedOut: boolean): void {
+    if (this.done) return
+    this.done = true
+    if (this.timer !== null) clearTimeout(this.timer)
+    for (const k of this.keys) this.rm.unwatch(k, this)
+    this.onComplete(timedOut)
+  }
+}
+
+function hwBytesFor(p: Partition | undefined, _params: FetchParams): number {
+  return p === undefined ? 0 : p.highWatermarkBytes
+}
+
+function failedAppend(errorCode: number, logStartOffset: number): ProducePartitionResult {
+  return {errorCode, errorMessage: null, baseOffset: -1, logAppendTime: -1, logStartOffset, recordErrors: []}
+}
+
+function appendedResult(r: LeaderAppendResult): ProducePartitionResult {
+  return {errorCode: ErrorCode.NONE, errorMessage: null, baseOffset: r.baseOffset, logAppendTime: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: []}
+}
+
+function readError(errorCode: number): LogReadResult {
+  return {errorCode, records: EMPTY, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, divergingEpoch: null}
+}
