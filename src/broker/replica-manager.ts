@@ -247,6 +247,19 @@ export class ReplicaManager implements MetadataListener {
     throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Error while fetching partition state for ${topic}-${partition}`)
   }
 
+  /**
+   * The partition's current leader and epoch from the metadata, with the
+   * leader's endpoint on a listener: what Produce v10+ and Fetch v16+ tell a
+   * client that asked the wrong broker.
+   */
+  currentLeader(topic: string, partition: number, listenerName: string): {leaderId: number; leaderEpoch: number; endpoint: {nodeId: number; host: string; port: number; rack: string | null} | null} {
+    const p = this.state.topic(topic)?.partitions.find((x) => x.partitionIndex === partition)
+    if (p === undefined) return {leaderId: -1, leaderEpoch: -1, endpoint: null}
+    const b = this.state.broker(p.leaderId)
+    const ep = b?.endpoints.get(listenerName)
+    return {leaderId: p.leaderId, leaderEpoch: p.leaderEpoch, endpoint: b && ep ? {nodeId: b.nodeId, host: ep.host, port: ep.port, rack: b.rack} : null}
+  }
+
   topicConfig(topic: string): TopicConfig {
     let tc = this.topicConfigs.get(topic)
     if (tc === undefined) {

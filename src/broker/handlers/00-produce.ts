@@ -93,12 +93,9 @@ function addLeaderHints(response: ProduceResponse, ctx: RequestContext): void {
   for (const t of response.responses) {
     for (const p of t.partitionResponses) {
       if (p.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER) continue
-      const state = ctx.broker.state.topic(t.name)?.partitions.find((x) => x.partitionIndex === p.index)
-      if (state === undefined) continue
-      p.currentLeader = {leaderId: state.leaderId, leaderEpoch: state.leaderEpoch}
-      const ep = ctx.broker.state.broker(state.leaderId)
-      const listener = ep?.endpoints.get(ctx.listenerName)
-      if (ep && listener) endpoints.set(ep.nodeId, {nodeId: ep.nodeId, host: listener.host, port: listener.port, rack: ep.rack})
+      const leader = ctx.broker.replicaManager.currentLeader(t.name, p.index, ctx.listenerName)
+      p.currentLeader = {leaderId: leader.leaderId, leaderEpoch: leader.leaderEpoch}
+      if (leader.endpoint !== null) endpoints.set(leader.endpoint.nodeId, leader.endpoint)
     }
   }
   response.nodeEndpoints = [...endpoints.values()]
