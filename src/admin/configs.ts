@@ -287,13 +287,9 @@ export function renderEntitiesText(entities: DescribedEntity[], all: boolean): s
   return lines.join('\n')
 }
 
-/** alterResourceConfig: checks deletions exist, then one IncrementalAlterConfigs with SET and DELETE ops. */
+/** One IncrementalAlterConfigs with SET and DELETE ops (Kafka 4's tool no longer checks deletions exist first). */
 export async function alterEntityConfigs(client: KafkaClient, entity: {type: EntityType; name: string}, add: Map<string, string>, remove: string[]): Promise<string> {
   if (entity.type === 'topics' && entity.name !== '') validateTopicName(entity.name)
-  const current = await entityConfigs(client, entity, false, false)
-  const names = new Set(current.map((c) => c.name))
-  const invalid = remove.filter((k) => !names.has(k))
-  if (invalid.length > 0) throw new CommandError(`Invalid config(s): ${invalid.join(',')}`)
   const resource = resourceOf(entity)
   const ops = [...[...add].map(([name, value]) => ({name, configOperation: 0, value})), ...remove.map((name) => ({name, configOperation: 1, value: ''}))]
   const conn = resource.resourceType === RESOURCE_BROKER && entity.name !== '' ? await client.connectionTo(Number(entity.name)) : client.admin()
