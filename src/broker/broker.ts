@@ -12,6 +12,9 @@ import {ConfigError} from '../config/config-def.js'
 import {ensureFormatted} from '../config/meta-properties.js'
 import {Controller} from '../controller/controller.js'
 import {MetadataLog} from '../controller/metadata-log.js'
+import {GroupCoordinator} from '../group/coordinator.js'
+import {replicaManagerCoordinatorLog} from '../group/coordinator-log.js'
+import {GROUP_METADATA_TOPIC_NAME} from '../group/partitioner.js'
 import {logConfigFromTopicConfig} from '../storage/log-config.js'
 import {LogManager} from '../storage/log-manager.js'
 import {ANONYMOUS} from './authorizer.js'
@@ -65,6 +68,7 @@ export class Broker {
   readonly controller: Controller
   readonly logManager: LogManager
   readonly replicaManager: ReplicaManager
+  readonly groupCoordinator: GroupCoordinator
   private readonly listeners: ListenerRuntime[]
   private readonly connections = new Set<Connection>()
   private readonly services: BrokerServices
@@ -82,6 +86,7 @@ export class Broker {
     controller: Controller
     logManager: LogManager
     replicaManager: ReplicaManager
+    groupCoordinator: GroupCoordinator
     listeners: ListenerRuntime[]
   }) {
     this.config = parts.config
@@ -91,9 +96,10 @@ export class Broker {
     this.controller = parts.controller
     this.logManager = parts.logManager
     this.replicaManager = parts.replicaManager
+    this.groupCoordinator = parts.groupCoordinator
     this.listeners = parts.listeners
-    const {config, state, registry, logger, controller, logManager, replicaManager} = parts
-    this.services = {config, state, registry, logger, controller, logManager, replicaManager}
+    const {config, state, registry, logger, controller, logManager, replicaManager, groupCoordinator} = parts
+    this.services = {config, state, registry, logger, controller, logManager, replicaManager, groupCoordinator}
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve))
   }
 
@@ -161,6 +167,7 @@ export class Broker {
     let controller: Controller
     let logManager: LogManager
     let replicaManager: ReplicaManager
+    let groupCoordinator: GroupCoordinator
     try {
       controller = Controller.open({config: cfg, state, metadataLog: MetadataLog.open(metadataDir ?? cfg.logDirs[0]!), logger})
       logManager = new LogManager({
@@ -175,12 +182,26 @@ export class Broker {
       logManager.startup()
       replicaManager = new ReplicaManager({config: cfg, state, logManager, logger, topicConfigFor: (topic) => controller.topicConfig(topic)})
       controller.addListener(replicaManager)
+      // After the replica manager: a partition must exist here before the coordinator loads it.
+      groupCoordinator = new GroupCoordinator({
+        config: cfg,
+        state,
+        logger,
+        log: replicaManagerCoordinatorLog(replicaManager, cfg.get('offsets.commit.timeout.ms')),
+        createOffsetsTopic: () =>
+          void controller.ensureInternalTopic(GROUP_METADATA_TOPIC_NAME, cfg.get('offsets.topic.num.partitions'), cfg.get('offsets.topic.replication.factor'), {
+            'cleanup.policy': 'compact',
+            'compression.type': 'producer',
+            'segment.bytes': String(cfg.get('offsets.topic.segment.bytes')),
+          }),
+      })
+      controller.addListener(groupCoordinator)
     } catch (e) {
       await Promise.all(runtimes.map((r) => closeServer(r.server)))
       throw e
     }
     state.topicAutoCreator = (name) => controller.autoCreateTopic(name)
-    broker = new Broker({config: cfg, state, registry, logger, controller, logManager, replicaManager, listeners: runtimes})
+    broker = new Broker({config: cfg, state, registry, logger, controller, logManager, replicaManager, groupCoordinator, listeners: runtimes})
     controller.publishInitial()
     replicaManager.startup()
     for (const [socket, listener] of early.splice(0)) broker.accept(socket, listener)
@@ -241,6 +262,8 @@ export class Broker {
     serverLog.info('shutting down')
     const serversClosed = Promise.all(this.listeners.map((l) => closeServer(l.server)))
     for (const c of this.connections) c.drain()
+    // Parked JoinGroup/SyncGroup requests answer NOT_COORDINATOR; group timers stop.
+    this.groupCoordinator.shutdown()
     // Long polls answer now with what they have; nothing waits from here on.
     this.replicaManager.shutdown()
     const allClosed = Promise.all([...this.connections].map((c) => c.closed))

@@ -4,6 +4,7 @@
 
 import type {BrokerConfig} from '../config/broker-config.js'
 import type {Controller} from '../controller/controller.js'
+import type {GroupCoordinator} from '../group/coordinator.js'
 import type {LogManager} from '../storage/log-manager.js'
 import type {AclOperationName, AuthorizationSubject, KafkaPrincipal, Resource} from './authorizer.js'
 import type {BrokerState} from './broker-state.js'
@@ -38,6 +39,8 @@ export interface BrokerServices {
   readonly logManager: LogManager
   /** The partitions this broker hosts: appends, reads, offsets (the data path). */
   readonly replicaManager: ReplicaManager
+  /** Consumer groups and committed offsets (__consumer_offsets). */
+  readonly groupCoordinator: GroupCoordinator
 }
 
 export interface RequestContext extends AuthorizationSubject {
