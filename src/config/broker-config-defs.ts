@@ -84,7 +84,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     'The node ID associated with the roles this process is playing when <code>process.roles</code> is non-empty. This is required configuration when running in KRaft mode.'),
   'broker.id': define.int(-1, 'high',
     'The broker id for this server.'),
-  'controller.listener.names': define.string(null, 'high',
+  'controller.listener.names': define.list(null, 'high',
     'A comma-separated list of the names of the listeners used by the controller. This is required when communicating with the controller quorum, the broker will always use the first listener in this list.'),
   'controller.quorum.voters': define.list([], 'high',
     'Map of id/endpoint information for the set of voters in a comma-separated list of <code>{id}@{host}:{port}</code> entries. For example: <code>1@localhost:9092,2@localhost:9093,3@localhost:9094</code>'),
@@ -144,7 +144,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'authorizer.class.name': define.string('', 'low',
     'The fully qualified name of a class that implements <code>org.apache.kafka.server.authorizer.Authorizer</code> interface, which is used by the broker for authorization.',
     {validator: nonNull}),
-  'early.start.listeners': define.string(null, 'high',
+  'early.start.listeners': define.list(null, 'high',
     'A comma-separated list of listener names which may be started before the authorizer has finished initialization. This is useful when the authorizer is dependent on the cluster itself for bootstrapping, as is the case for the StandardAuthorizer (which stores ACLs in the metadata log.) By default, all listeners included in controller.listener.names will also be early start listeners. A listener should not appear in this list if it accepts external traffic.'),
   'broker.rack': define.string(null, 'medium',
     'Rack of the broker. This will be used in rack aware replication assignment for fault tolerance. Examples: <code>RACK1</code>, <code>us-east-1d</code>'),
@@ -169,16 +169,15 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'unstable.feature.versions.enable': define.boolean(false, 'high', '', {internal: true}),
 
   // ---- Socket server
-  listeners: define.string('PLAINTEXT://:9092', 'high',
+  listeners: define.list(['PLAINTEXT://:9092'], 'high',
     'Listener List - Comma-separated list of URIs we will listen on and the listener names. If the listener name is not a security protocol, <code>listener.security.protocol.map</code> must also be set.\n' +
       ' Listener names and port numbers must be unique unless one listener is an IPv4 address and the other listener is an IPv6 address (for the same port).\n' +
       ' Specify hostname as 0.0.0.0 to bind to all interfaces.\n Leave hostname empty to bind to default interface.\n' +
       ' Examples of legal listener lists:\n <code>PLAINTEXT://myhost:9092,SSL://:9091</code>\n <code>CLIENT://0.0.0.0:9092,REPLICATION://localhost:9093</code>\n <code>PLAINTEXT://127.0.0.1:9092,SSL://[::1]:9092</code>\n',
     PER_BROKER),
-  'advertised.listeners': define.string(null, 'high',
+  'advertised.listeners': define.list(null, 'high',
     'Specifies the listener addresses that the Kafka brokers will advertise to clients and other brokers. The config is useful where the actual listener configuration <code>listeners</code> does not represent the addresses that clients should use to connect, such as in cloud environments. The addresses are published to and managed by the controller, the brokers pull these data from the controller as needed. In IaaS environments, this may need to be different from the interface to which the broker binds. If this is not set, the value for <code>listeners</code> will be used. Unlike <code>listeners</code>, it is not valid to advertise the 0.0.0.0 meta-address.\n' +
-      ' Also unlike <code>listeners</code>, there can be duplicated ports in this property, so that one listener can be configured to advertise another listener\'s address. This can be useful in some cases where external load balancers are used.',
-    PER_BROKER),
+      ' Also unlike <code>listeners</code>, there can be duplicated ports in this property, so that one listener can be configured to advertise another listener\'s address. This can be useful in some cases where external load balancers are used.'),
   'listener.security.protocol.map': define.string(DEFAULT_LISTENER_SECURITY_PROTOCOL_MAP, 'low',
     'Map between listener names and security protocols. This must be defined for the same security protocol to be usable in more than one port or IP. For example, internal and external traffic can be separated even if SSL is required for both. Concretely, the user could define listeners with names INTERNAL and EXTERNAL and this property as: <code>INTERNAL:SSL,EXTERNAL:SSL</code>. As shown, key and value are separated by a colon and map entries are separated by commas. Each listener name should only appear once in the map. Different security (SSL and SASL) settings can be configured for each listener by adding a normalised prefix (the listener name is lowercased) to the config name. For example, to set a different keystore for the INTERNAL listener, a config with name <code>listener.name.internal.ssl.keystore.location</code> would be set. If the config for the listener name is not set, the config will fallback to the generic config (i.e. <code>ssl.keystore.location</code>). Note that in KRaft a default mapping from the listener names defined by <code>controller.listener.names</code> to PLAINTEXT is assumed if no explicit mapping is provided and no other security protocol is in use.',
     PER_BROKER),
@@ -504,12 +503,30 @@ export type BrokerConfigDefs = typeof BROKER_CONFIG_DEFS
 export type BrokerConfigName = keyof BrokerConfigDefs
 export type BrokerConfigValue<K extends BrokerConfigName> = DefinitionValue<BrokerConfigDefs[K]>
 
+/** SASL configs that a listener override names with its mechanism: listener.name.l.<mechanism>.<config>. */
+const LISTENER_MECHANISM_CONFIGS = [
+  'sasl.jaas.config',
+  'sasl.login.callback.handler.class',
+  'sasl.login.class',
+  'sasl.server.callback.handler.class',
+  'connections.max.reauth.ms',
+]
+
+const LISTENER_CONFIG_RE = /^listener\.name\.[^.]*\.(.*)$/
+
+/** The config a listener override (listener.name.<listener>.<config>) overrides, or null. */
+export function listenerOverrideBase(name: string): string | null {
+  const m = LISTENER_CONFIG_RE.exec(name)
+  return m ? m[1]! : null
+}
+
 /**
  * Broker configs that name the same setting, in Kafka's order of precedence
- * (DynamicBrokerConfig.brokerConfigSynonyms). node.id and broker.id are one
- * setting in KRaft mode; log.dirs falls back to log.dir.
+ * (DynamicBrokerConfig.brokerConfigSynonyms): log.roll.ms / log.roll.hours
+ * and the like, and, with matchListenerOverride, a listener override followed
+ * by the config it overrides.
  */
-export function brokerConfigSynonyms(name: string): string[] {
+export function brokerConfigSynonyms(name: string, matchListenerOverride = false): string[] {
   switch (name) {
     case 'log.roll.ms':
     case 'log.roll.hours':
@@ -523,7 +540,8 @@ export function brokerConfigSynonyms(name: string): string[] {
     case 'log.retention.minutes':
     case 'log.retention.hours':
       return ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours']
-    default:
-      return [name]
   }
+  const base = matchListenerOverride ? listenerOverrideBase(name) : null
+  if (base !== null) return [name, LISTENER_MECHANISM_CONFIGS.find((c) => base.endsWith(c)) ?? base]
+  return [name]
 }

@@ -17,12 +17,16 @@ import {
   type BrokerConfigName,
   type BrokerConfigValue,
 } from './broker-config-defs.js'
-import {ConfigError, parseAndValidate, valueToString, type AnyConfigDefinition} from './config-def.js'
+import {ConfigError, parseAndValidate, RequirementError, valueToString, type AnyConfigDefinition} from './config-def.js'
 
 export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number]
 
-/** Where a config value came from, with DescribeConfigs' source names. */
-export type ConfigSource = 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG'
+/**
+ * Where a config value came from, with DescribeConfigs' source names, in
+ * Kafka's order of precedence: a dynamic per-broker value, the dynamic
+ * cluster-wide default, server.properties, the built-in default.
+ */
+export type ConfigSource = 'DYNAMIC_BROKER_CONFIG' | 'DYNAMIC_DEFAULT_BROKER_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG'
 
 export interface ConfigSynonym {
   name: string
@@ -53,16 +57,21 @@ const MS_PER_MINUTE = 60_000n
 const MS_PER_HOUR = 3_600_000n
 
 export class BrokerConfig {
-  /** The supplied properties after overrides and node.id/broker.id synonym filling. */
+  /** The supplied properties (server.properties plus overrides) after node.id/broker.id synonym filling. */
   readonly originals: ReadonlyMap<string, string>
   /** Keys that were supplied but that no definition knows, in supply order. */
   readonly unknownKeys: readonly string[]
-  private readonly values: Map<string, unknown>
+  private values: Map<string, unknown>
+  /** The originals with the dynamic layers applied (Kafka's currentConfig.originals). */
+  private effective: ReadonlyMap<string, string>
+  private dynamicBroker: ReadonlyMap<string, string> = new Map()
+  private dynamicDefault: ReadonlyMap<string, string> = new Map()
   private readonly defaultLogDirPath: string
 
   /** Use loadBrokerConfig(); the constructor assumes validated input. */
   private constructor(originals: Map<string, string>, values: Map<string, unknown>, unknownKeys: string[], defaultLogDirPath: string) {
     this.originals = originals
+    this.effective = originals
     this.values = values
     this.unknownKeys = unknownKeys
     this.defaultLogDirPath = defaultLogDirPath
@@ -73,24 +82,43 @@ export class BrokerConfig {
     return new BrokerConfig(originals, values, unknownKeys, defaultLogDirPath)
   }
 
-  /** The typed value of a config (its default when not supplied). */
+  /** The typed value of a config (its default when not supplied), dynamic overrides included. */
   get<K extends BrokerConfigName>(name: K): BrokerConfigValue<K> {
     return this.values.get(name) as BrokerConfigValue<K>
   }
 
-  /** True when the config was supplied (file or override), not defaulted. */
+  /** True when the config was supplied (file, override or dynamic config), not defaulted. */
   isSet(name: BrokerConfigName): boolean {
-    return this.originals.has(name)
+    return this.effective.has(name)
+  }
+
+  /** The dynamic per-broker configs in force (ConfigRecords for this broker id). */
+  get dynamicBrokerConfigs(): ReadonlyMap<string, string> {
+    return this.dynamicBroker
+  }
+
+  /** The dynamic cluster-wide defaults in force (ConfigRecords for broker ""). */
+  get dynamicDefaultConfigs(): ReadonlyMap<string, string> {
+    return this.dynamicDefault
+  }
+
+  /**
+   * Every supplied property in force, dynamic ones included, custom (unknown)
+   * keys too: what Kafka's DescribeConfigs lists besides the defined configs.
+   */
+  get effectiveOriginals(): ReadonlyMap<string, string> {
+    return this.effective
   }
 
   /** DescribeConfigs' source: that of the first synonym, DEFAULT_CONFIG when there is none. */
-  source(name: BrokerConfigName): ConfigSource {
+  source(name: string): ConfigSource {
     return this.synonyms(name)[0]?.source ?? 'DEFAULT_CONFIG'
   }
 
   /** Whether the config can change without a restart (Kafka's readOnly is the negation). */
-  isDynamic(name: BrokerConfigName): boolean {
-    return (BROKER_CONFIG_DEFS[name] as AnyConfigDefinition).dynamic !== 'read-only'
+  isDynamic(name: string): boolean {
+    const def = (BROKER_CONFIG_DEFS as Record<string, AnyConfigDefinition>)[name]
+    return def !== undefined && def.dynamic !== 'read-only'
   }
 
   /** The value rendered as Kafka renders it in DescribeConfigs (passwords included; hide them at the edge). */
@@ -108,25 +136,64 @@ export class BrokerConfig {
 
   /**
    * The synonyms of a broker config as DescribeConfigs reports them with
-   * includeSynonyms (Kafka's ConfigHelper.configSynonyms): the supplied values
-   * of the config and its synonym names (log.retention.ms / .minutes /
-   * .hours), then their defaults, in precedence order, with every entry
-   * before the first one of this very name dropped. So log.retention.ms has
-   * no synonyms unless it is set itself, exactly as Kafka shows it.
+   * includeSynonyms (Kafka's ConfigHelper.configSynonyms): the values of the
+   * config and its synonym names (log.retention.ms / .minutes / .hours, a
+   * listener override and its base config) from each layer in precedence
+   * order (dynamic per-broker, dynamic cluster default, static, default),
+   * with every entry before the first one of this very name dropped. So
+   * log.retention.ms has no synonyms unless it is set itself, exactly as
+   * Kafka shows it. Values are as supplied; callers hide sensitive ones.
    */
-  synonyms(name: BrokerConfigName): ConfigSynonym[] {
-    const names = brokerConfigSynonyms(name).filter((n): n is BrokerConfigName => n in BROKER_CONFIG_DEFS)
+  synonyms(name: string): ConfigSynonym[] {
+    const names = brokerConfigSynonyms(name, true)
     const out: ConfigSynonym[] = []
-    for (const n of names) {
-      const raw = this.originals.get(n)
-      if (raw !== undefined) out.push({name: n, value: raw, source: 'STATIC_BROKER_CONFIG'})
+    const layer = (map: ReadonlyMap<string, string>, source: ConfigSource) => {
+      for (const n of names) {
+        const v = map.get(n)
+        if (v !== undefined) out.push({name: n, value: v, source})
+      }
     }
+    layer(this.dynamicBroker, 'DYNAMIC_BROKER_CONFIG')
+    layer(this.dynamicDefault, 'DYNAMIC_DEFAULT_BROKER_CONFIG')
+    layer(this.originals, 'STATIC_BROKER_CONFIG')
     for (const n of names) {
-      const dflt = this.defaultString(n)
+      const dflt = n in BROKER_CONFIG_DEFS ? this.defaultString(n as BrokerConfigName) : null
       if (dflt !== null) out.push({name: n, value: dflt, source: 'DEFAULT_CONFIG'})
     }
     const first = out.findIndex((s) => s.name === name)
     return first < 0 ? [] : out.slice(first)
+  }
+
+  /**
+   * The configuration these dynamic layers would give (Kafka's
+   * DynamicBrokerConfig: server.properties, then the cluster default, then the
+   * per-broker values, a dynamic value displacing its synonyms). Throws
+   * ConfigError (RequirementError for Kafka's require() checks) when the
+   * result is not a valid broker config. Nothing changes.
+   */
+  withDynamicLayers(perBroker: ReadonlyMap<string, string>, clusterDefault: ReadonlyMap<string, string>): BrokerConfig {
+    const merged = new Map(this.originals)
+    overrideProps(merged, clusterDefault)
+    overrideProps(merged, perBroker)
+    const cfg = new BrokerConfig(new Map(this.originals), parseBrokerValues(merged, this.defaultLogDirPath), [...this.unknownKeys], this.defaultLogDirPath)
+    cfg.effective = merged
+    cfg.dynamicBroker = new Map(perBroker)
+    cfg.dynamicDefault = new Map(clusterDefault)
+    validateBrokerConfig(cfg)
+    return cfg
+  }
+
+  /**
+   * Puts dynamic layers in force in this very object, so every holder of the
+   * config sees them (Kafka's KafkaConfig.updateCurrentConfig). The layers
+   * must be valid (see withDynamicLayers); on error nothing changes.
+   */
+  applyDynamicLayers(perBroker: ReadonlyMap<string, string>, clusterDefault: ReadonlyMap<string, string>): void {
+    const next = this.withDynamicLayers(perBroker, clusterDefault)
+    this.values = next.values
+    this.effective = next.effective
+    this.dynamicBroker = next.dynamicBroker
+    this.dynamicDefault = next.dynamicDefault
   }
 
   // ---- Derived values, as KafkaConfig computes them.
@@ -179,7 +246,7 @@ export class BrokerConfig {
 
   get controllerListenerNames(): string[] {
     const v = this.get('controller.listener.names')
-    return v === null || v.trim() === '' ? [] : v.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '')
+    return (v ?? []).map((s) => s.trim().toUpperCase()).filter((s) => s !== '')
   }
 
   /** listener.security.protocol.map with controller listeners defaulted to PLAINTEXT, as Kafka does in KRaft mode. */
@@ -189,7 +256,7 @@ export class BrokerConfig {
 
   /** Every listener to bind, in config order. */
   get listeners(): Endpoint[] {
-    return parseListeners(this.get('listeners'), this.securityProtocolMap, 'listeners', true)
+    return parseListeners(this.get('listeners').join(','), this.securityProtocolMap, 'listeners', true)
   }
 
   /** The listeners that serve clients (all listeners but the controller ones). */
@@ -202,7 +269,7 @@ export class BrokerConfig {
   get advertisedBrokerListeners(): Endpoint[] {
     const controller = new Set(this.controllerListenerNames)
     const advertised = this.get('advertised.listeners')
-    const all = advertised === null ? this.listeners : parseListeners(advertised, this.securityProtocolMap, 'advertised.listeners', false)
+    const all = advertised === null ? this.listeners : parseListeners(advertised.join(','), this.securityProtocolMap, 'advertised.listeners', false)
     return all.filter((l) => !controller.has(l.listenerName))
   }
 
@@ -228,6 +295,15 @@ export function loadBrokerConfig(
   else if (brokerId !== undefined && nodeId === undefined) originals.set('node.id', brokerId)
 
   const logDirDefault = defaultLogDir(options.env)
+  const values = parseBrokerValues(originals, logDirDefault)
+  const unknownKeys = [...originals.keys()].filter((k) => !(k in BROKER_CONFIG_DEFS))
+  const cfg = BrokerConfig.create(originals, values, unknownKeys, logDirDefault)
+  validateBrokerConfig(cfg)
+  return cfg
+}
+
+/** Every defined config parsed and validated from the supplied properties (defaults for the rest). */
+function parseBrokerValues(originals: ReadonlyMap<string, string>, logDirDefault: string): Map<string, unknown> {
   const values = new Map<string, unknown>()
   for (const [name, def] of Object.entries(BROKER_CONFIG_DEFS) as Array<[string, AnyConfigDefinition]>) {
     const raw = originals.get(name) ?? null
@@ -235,10 +311,19 @@ export function loadBrokerConfig(
     if (name === 'log.dir' && raw === null) value = [logDirDefault]
     values.set(name, value)
   }
-  const unknownKeys = [...originals.keys()].filter((k) => !(k in BROKER_CONFIG_DEFS))
-  const cfg = BrokerConfig.create(originals, values, unknownKeys, logDirDefault)
-  validateBrokerConfig(cfg)
-  return cfg
+  return values
+}
+
+/**
+ * Kafka's DynamicBrokerConfig.overrideProps: each override replaces its
+ * config and that config's synonyms (a dynamic log.retention.ms displaces a
+ * static log.retention.hours), so the value with the higher precedence wins.
+ */
+export function overrideProps(props: Map<string, string>, overrides: ReadonlyMap<string, string>): void {
+  for (const [k, v] of overrides) {
+    for (const synonym of brokerConfigSynonyms(k, false)) props.delete(synonym)
+    props.set(k, v)
+  }
 }
 
 /** Kafka's AbstractConfig.logUnused line for the unknown keys, or null when all keys are known. */
@@ -255,22 +340,25 @@ function validateBrokerConfig(cfg: BrokerConfig): void {
   const roles = cfg.get('process.roles') ?? []
   if (new Set(roles).size !== roles.length) throw new ConfigError(`Duplicate role names found in \`process.roles\`: [${roles.join(', ')}]`)
 
-  if (cfg.logRollMs < 1n) throw new ConfigError('log.roll.ms must be greater than or equal to 1')
-  if (cfg.logRollJitterMs < 0n) throw new ConfigError('log.roll.jitter.ms must be greater than or equal to 0')
+  if (cfg.logRollMs < 1n) throw new RequirementError('log.roll.ms must be greater than or equal to 1')
+  if (cfg.logRollJitterMs < 0n) throw new RequirementError('log.roll.jitter.ms must be greater than or equal to 0')
   const retention = cfg.logRetentionMs
-  if (!(retention >= 1n || retention === -1n)) throw new ConfigError('log.retention.ms must be unlimited (-1) or, greater than or equal to 1')
+  if (!(retention >= 1n || retention === -1n)) throw new RequirementError('log.retention.ms must be unlimited (-1) or, greater than or equal to 1')
   if (cfg.logDirs.length === 0 || cfg.logDirs.some((d) => d.trim() === '')) {
-    throw new ConfigError('At least one log directory must be defined via log.dirs or log.dir.')
+    throw new RequirementError('At least one log directory must be defined via log.dirs or log.dir.')
+  }
+  if (cfg.get('log.cleaner.dedupe.buffer.size') / BigInt(Math.max(1, cfg.get('log.cleaner.threads'))) <= 1024n * 1024n) {
+    throw new RequirementError('log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.')
   }
   if (cfg.get('replica.fetch.wait.max.ms') > cfg.get('replica.socket.timeout.ms')) {
-    throw new ConfigError('replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts')
+    throw new RequirementError('replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts')
   }
   if (BigInt(cfg.get('replica.fetch.wait.max.ms')) > cfg.get('replica.lag.time.max.ms')) {
-    throw new ConfigError('replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR')
+    throw new RequirementError('replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR')
   }
   const queuedMaxBytes = cfg.get('queued.max.request.bytes')
   if (queuedMaxBytes > 0n && queuedMaxBytes < BigInt(cfg.get('socket.request.max.bytes'))) {
-    throw new ConfigError('queued.max.request.bytes must be larger or equal to socket.request.max.bytes')
+    throw new RequirementError('queued.max.request.bytes must be larger or equal to socket.request.max.bytes')
   }
   if (cfg.isSet('inter.broker.listener.name') && cfg.isSet('security.inter.broker.protocol')) {
     throw new ConfigError('Only one of inter.broker.listener.name and security.inter.broker.protocol should be set.')
@@ -281,27 +369,37 @@ function validateBrokerConfig(cfg: BrokerConfig): void {
   const listenerNames = new Set(listeners.map((l) => l.listenerName))
   const advertised = cfg.advertisedBrokerListeners
   if (advertised.length === 0) {
-    throw new ConfigError('There must be at least one broker advertised listener. Perhaps all listeners appear in controller.listener.names?')
+    throw new RequirementError('There must be at least one broker advertised listener. Perhaps all listeners appear in controller.listener.names?')
   }
   const advertisedNames = new Set(advertised.map((l) => l.listenerName))
   for (const name of advertisedNames) {
     if (!listenerNames.has(name)) {
-      throw new ConfigError(
+      throw new RequirementError(
         `advertised.listeners listener names must be equal to or a subset of the ones defined in listeners. Found ${[...advertisedNames].join(',')}. The valid options based on the current configuration are ${[...listenerNames].join(',')}`,
       )
     }
   }
   if (advertised.some((l) => l.host === '0.0.0.0')) {
-    throw new ConfigError('advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.')
+    throw new RequirementError('advertised.listeners cannot use the nonroutable meta-address 0.0.0.0. Use a routable IP address.')
   }
   const interBroker = cfg.interBrokerListenerName
   if (cfg.isSet('inter.broker.listener.name') && !cfg.securityProtocolMap.has(interBroker)) {
     throw new ConfigError(`Listener with name ${interBroker} defined in inter.broker.listener.name not found in listener.security.protocol.map.`)
   }
   if (!advertisedNames.has(interBroker)) {
-    throw new ConfigError(
+    throw new RequirementError(
       `inter.broker.listener.name must be a listener name defined in advertised.listeners. The valid options based on currently configured listeners are ${[...advertisedNames].join(',')}`,
     )
+  }
+  // Kafka's KRaft controller-role checks, when the roles and controller listeners are spelled out.
+  const controllerNames = cfg.controllerListenerNames
+  if ((cfg.get('process.roles') ?? []).includes('controller') && controllerNames.length > 0) {
+    if (!listeners.some((l) => controllerNames.includes(l.listenerName))) {
+      throw new RequirementError("controller.listener.names must contain at least one value appearing in the 'listeners' configuration when running the KRaft controller role")
+    }
+    if (!controllerNames.every((n) => listenerNames.has(n))) {
+      throw new RequirementError("controller.listener.names must only contain values appearing in the 'listeners' configuration when running the KRaft controller role")
+    }
   }
   for (const name of cfg.controllerListenerNames) {
     if (!cfg.securityProtocolMap.has(name)) {
@@ -335,7 +433,7 @@ function effectiveSecurityProtocolMap(cfg: BrokerConfig): Map<string, SecurityPr
   // KRaft: with the default map and no SSL/SASL in use, controller listeners default to PLAINTEXT.
   if (!cfg.isSet('listener.security.protocol.map')) {
     const sslOrSasl = (n: string) => n === 'SSL' || n === 'SASL_SSL' || n === 'SASL_PLAINTEXT'
-    const listenerNames = splitCsv(cfg.get('listeners')).map((l) => l.split('://')[0]!.toUpperCase())
+    const listenerNames = cfg.get('listeners').map((l) => l.split('://')[0]!.toUpperCase())
     if (!cfg.controllerListenerNames.some(sslOrSasl) && !listenerNames.some(sslOrSasl)) {
       for (const name of cfg.controllerListenerNames) if (!map.has(name)) map.set(name, 'PLAINTEXT')
     }
@@ -363,7 +461,8 @@ export function parseListeners(
   requireDistinctPorts: boolean,
 ): Endpoint[] {
   const fail = (msg: string): never => {
-    throw new ConfigError(`Error creating broker listeners from '${value}': ${msg}`)
+    // Kafka prints the listener list as a Java list.
+    throw new ConfigError(`Error creating broker listeners from '[${splitCsv(value).join(', ')}]': ${msg}`)
   }
   const endpoints: Endpoint[] = []
   for (const entry of splitCsv(value)) {

@@ -13,6 +13,15 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+/**
+ * A failed cross-config check that Kafka writes as Scala's require(): where
+ * Kafka reports it verbatim (a dynamic config update), the text gains
+ * require's "requirement failed: " prefix.
+ */
+export class RequirementError extends ConfigError {
+  override name = 'RequirementError'
+}
+
 /** Kafka's ConfigException(name, value, message) text. */
 export function invalidValue(name: string, value: unknown, message?: string): ConfigError {
   return new ConfigError(`Invalid value ${javaToString(value)} for configuration ${name}${message === undefined ? '' : `: ${message}`}`)

@@ -16,4 +16,5 @@ export {
   type SecurityProtocol,
 } from './broker-config.js'
 export * from './topic-config.js'
+export * from './dynamic-broker-config.js'
 export * from './meta-properties.js'

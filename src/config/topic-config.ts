@@ -6,7 +6,7 @@
 // sources and synonyms exactly as Kafka does.
 
 import {BROKER_CONFIG_DEFS, BROKER_COMPRESSION_TYPES, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_RETENTION_MS, DEFAULT_SEGMENT_BYTES, DEFAULT_SEGMENT_MS, LONG_MAX, type BrokerConfigName} from './broker-config-defs.js'
-import type {BrokerConfig} from './broker-config.js'
+import type {BrokerConfig, ConfigSource} from './broker-config.js'
 import {
   ConfigError,
   define,
@@ -129,7 +129,7 @@ export type TopicConfigName = keyof TopicConfigDefs
 export type TopicConfigValue<K extends TopicConfigName> = DefinitionValue<TopicConfigDefs[K]>
 
 /** Where a topic config value came from, with DescribeConfigs' source names. */
-export type TopicConfigSource = 'DYNAMIC_TOPIC_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG'
+export type TopicConfigSource = 'DYNAMIC_TOPIC_CONFIG' | ConfigSource
 
 export interface TopicConfigSynonym {
   name: string
@@ -197,9 +197,10 @@ export function brokerDefaultForTopicConfig<K extends TopicConfigName>(name: K, 
  * values keyed by name.
  */
 export function validateTopicOverrides(overrides: ReadonlyMap<string, string>): Map<TopicConfigName, unknown> {
+  // Kafka checks every name before any value.
+  for (const name of overrides.keys()) if (!(name in TOPIC_CONFIG_DEFS)) throw new ConfigError(`Unknown topic config name: ${name}`)
   const parsed = new Map<TopicConfigName, unknown>()
   for (const [name, raw] of overrides) {
-    if (!(name in TOPIC_CONFIG_DEFS)) throw new ConfigError(`Unknown topic config name: ${name}`)
     parsed.set(name as TopicConfigName, parseAndValidate(TOPIC_CONFIG_DEFS[name as TopicConfigName] as AnyConfigDefinition, raw))
   }
   return parsed
@@ -224,6 +225,10 @@ export class TopicConfig {
     const maxLag = this.get('max.compaction.lag.ms')
     if (minLag > maxLag) {
       throw new ConfigError(`conflict topic config setting min.compaction.lag.ms (${minLag}) > max.compaction.lag.ms (${maxLag})`)
+    }
+    // tskafka has no tiered storage: the broker's remote.log.storage.system.enable is always false.
+    if (this.get('remote.storage.enable')) {
+      throw new ConfigError('Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.')
     }
   }
 

@@ -8,8 +8,9 @@
 // interleave with another request: the event loop is the single owner of the metadata.
 
 import type {BrokerConfig} from '../config/broker-config.js'
-import {ConfigError} from '../config/config-def.js'
-import {TOPIC_CONFIG_DEFS, TopicConfig, isTopicConfigName, validateTopicOverrides} from '../config/topic-config.js'
+import {ConfigError, valueToString, type AnyConfigDefinition} from '../config/config-def.js'
+import {brokerConfigDef, usableDynamicConfigs, validateDynamicBrokerUpdate} from '../config/dynamic-broker-config.js'
+import {TOPIC_CONFIG_DEFS, TopicConfig, isTopicConfigName, validateTopicOverrides, type TopicConfigSource} from '../config/topic-config.js'
 import {INTERNAL_TOPICS, type BrokerState, type PartitionState, type TopicState} from '../broker/broker-state.js'
 import type {Logger} from '../broker/logger.js'
 import {topicNameError} from '../broker/topic-names.js'
@@ -32,9 +33,12 @@ export const ConfigSourceId = {
   DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,
+  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
+  CLIENT_METRICS_CONFIG: 7,
+  GROUP_CONFIG: 8,
 } as const
 
-const SOURCE_IDS: Record<string, number> = {
+const SOURCE_IDS: Readonly<Record<TopicConfigSource, number>> = {
   DYNAMIC_TOPIC_CONFIG: ConfigSourceId.TOPIC_CONFIG,
   DYNAMIC_BROKER_CONFIG: ConfigSourceId.DYNAMIC_BROKER_CONFIG,
   DYNAMIC_DEFAULT_BROKER_CONFIG: ConfigSourceId.DYNAMIC_DEFAULT_BROKER_CONFIG,
@@ -42,7 +46,40 @@ const SOURCE_IDS: Record<string, number> = {
   DEFAULT_CONFIG: ConfigSourceId.DEFAULT_CONFIG,
 }
 
+/** The DescribeConfigs id of a config source. */
+export function configSourceId(source: TopicConfigSource): number {
+  return SOURCE_IDS[source]
+}
+
 export type ConfigOpType = 'SET' | 'DELETE' | 'APPEND' | 'SUBTRACT'
+
+/** AlterConfigOp.OpType ids as IncrementalAlterConfigs sends them. */
+const CONFIG_OPS: Readonly<Record<number, ConfigOpType>> = {0: 'SET', 1: 'DELETE', 2: 'APPEND', 3: 'SUBTRACT'}
+const CONFIG_OP_IDS: Readonly<Record<ConfigOpType, number>> = {SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3}
+
+const MIN_INSYNC_REPLICAS = 'min.insync.replicas'
+
+/** One resource of an IncrementalAlterConfigs request. */
+export interface IncrementalConfigResource {
+  resourceType: number
+  resourceName: string
+  configs: readonly {name: string; configOperation: number; value: string | null}[]
+}
+
+/** One resource of a (legacy) AlterConfigs request. */
+export interface LegacyConfigResource {
+  resourceType: number
+  resourceName: string
+  configs: readonly {name: string; value: string | null}[]
+}
+
+export interface ConfigResourceResult {
+  errorCode: number
+  errorMessage: string | null
+}
+
+/** An operation id Kafka's controller does not know; it answers UNKNOWN_SERVER_ERROR without a message. */
+class UnknownOperation extends Error {}
 
 export interface ConfigOp {
   name: string
@@ -98,6 +135,12 @@ export class Controller {
     const records = opts.metadataLog.readAll()
     for (const r of records) c.apply(r)
     c.log.info(`Replayed ${records.length} metadata records; ${opts.state.topics().length} topics.`)
+    c.refreshDynamicBrokerConfigs()
+    // Kafka 4 clusters run with Eligible Leader Replicas: the controller pins min.insync.replicas at
+    // the cluster level to the static value when it is not set there yet.
+    if (!c.configs.get(ConfigResourceType.BROKER, '').has(MIN_INSYNC_REPLICAS)) {
+      c.commit([{type: 'ConfigRecord', resourceType: ConfigResourceType.BROKER, resourceName: '', name: MIN_INSYNC_REPLICAS, value: String(opts.config.get(MIN_INSYNC_REPLICAS))}])
+    }
     return c
   }
 
@@ -118,7 +161,11 @@ export class Controller {
 
   // ---------------------------------------------------------------- topics
 
-  /** Effective config of a topic: its overrides on top of the broker's defaults. */
+  hasTopic(name: string): boolean {
+    return this.state.topic(name) !== undefined
+  }
+
+  /** Effective config of a topic: its overrides on top of the broker's defaults (dynamic ones included). */
   topicConfig(name: string): TopicConfig {
     return new TopicConfig(this.configs.topic(name), this.config)
   }
@@ -407,74 +454,182 @@ export class Controller {
   // ---------------------------------------------------------------- configs
 
   /**
-   * Validates and applies config operations on one resource (IncrementalAlterConfigs semantics;
-   * AlterConfigs is the special case that replaces the whole set). Throws KafkaError on the first
-   * invalid operation, with Kafka's message.
+   * IncrementalAlterConfigs for TOPIC and BROKER resources, as Kafka's forwarding broker
+   * (ConfigAdminManager) and controller (ConfigurationControlManager) decide it together. The
+   * request-level checks (duplicate resources and keys, null values, BROKER_LOGGER) are done by
+   * the caller (config-admin.ts). Each resource gets its own result; the changes of every
+   * successful resource are committed at once, unless validateOnly.
    */
+  incrementalAlterConfigs(resources: readonly IncrementalConfigResource[], validateOnly: boolean): ConfigResourceResult[] {
+    return this.alterConfigResources(resources.map((r) => () => this.planIncremental(r)), validateOnly, resources)
+  }
+
+  /** AlterConfigs (the legacy API): each resource's given set replaces all its dynamic configs. */
+  legacyAlterConfigs(resources: readonly LegacyConfigResource[], validateOnly: boolean): ConfigResourceResult[] {
+    return this.alterConfigResources(resources.map((r) => () => this.planLegacy(r)), validateOnly, resources)
+  }
+
+  /** One resource's incremental operations; throws KafkaError with Kafka's message. */
   alterConfigs(resourceType: number, resourceName: string, ops: readonly ConfigOp[], validateOnly: boolean): void {
-    const records = this.planConfigChange(resourceType, resourceName, ops)
-    if (!validateOnly) this.commit(records)
+    const configs = ops.map((o) => ({name: o.name, configOperation: CONFIG_OP_IDS[o.op], value: o.value}))
+    const [result] = this.incrementalAlterConfigs([{resourceType, resourceName, configs}], validateOnly)
+    if (result!.errorCode !== ErrorCode.NONE) throw new KafkaError(result!.errorCode, result!.errorMessage ?? undefined)
   }
 
-  /** AlterConfigs (the legacy API): the given set replaces every existing override. */
+  /** One resource's legacy AlterConfigs: the given set replaces every existing dynamic config. */
   replaceConfigs(resourceType: number, resourceName: string, configs: readonly {name: string; value: string | null}[], validateOnly: boolean): void {
-    const current = this.configs.get(resourceType, resourceName)
-    const given = new Set(configs.map((c) => c.name))
-    const ops: ConfigOp[] = configs.map((c) => ({name: c.name, op: 'SET', value: c.value}))
-    for (const name of current.keys()) if (!given.has(name)) ops.push({name, op: 'DELETE', value: null})
-    this.alterConfigs(resourceType, resourceName, ops, validateOnly)
+    const [result] = this.legacyAlterConfigs([{resourceType, resourceName, configs}], validateOnly)
+    if (result!.errorCode !== ErrorCode.NONE) throw new KafkaError(result!.errorCode, result!.errorMessage ?? undefined)
   }
 
-  private planConfigChange(resourceType: number, resourceName: string, ops: readonly ConfigOp[]): ConfigRecord[] {
-    if (resourceType === ConfigResourceType.TOPIC) {
-      if (!this.state.topic(resourceName)) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
-    } else if (resourceType === ConfigResourceType.BROKER) {
-      if (resourceName !== '' && !/^\d+$/.test(resourceName)) {
-        throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected an integer but received ${resourceName}`)
-      }
-    } else {
-      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected resource type ${resourceType}`)
-    }
-    const next = new Map(this.configs.get(resourceType, resourceName))
+  private alterConfigResources(
+    plans: ReadonlyArray<() => ConfigRecord[]>,
+    validateOnly: boolean,
+    resources: ReadonlyArray<{resourceType: number; resourceName: string}>,
+  ): ConfigResourceResult[] {
     const records: ConfigRecord[] = []
-    for (const op of ops) {
-      const isList = resourceType === ConfigResourceType.TOPIC && isTopicConfigName(op.name) && TOPIC_CONFIG_DEFS[op.name].type === 'list'
-      if (resourceType === ConfigResourceType.TOPIC && !isTopicConfigName(op.name)) {
-        throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${op.name}`)
-      }
-      let value: string | null
-      switch (op.op) {
-        case 'SET':
-          if (op.value === null) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${op.name}`)
-          value = op.value
-          break
-        case 'DELETE':
-          value = null
-          break
-        case 'APPEND':
-        case 'SUBTRACT': {
-          if (!isList) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Config value append is not allowed for config key: ${op.name}`)
-          const currentValue = next.get(op.name) ?? (resourceType === ConfigResourceType.TOPIC ? this.topicConfig(resourceName).valueString(op.name as never) ?? '' : '')
-          const items = currentValue === '' ? [] : currentValue.split(',').map((s) => s.trim())
-          const delta = (op.value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-          const result = op.op === 'APPEND' ? [...items, ...delta.filter((d) => !items.includes(d))] : items.filter((i) => !delta.includes(i))
-          value = result.join(',')
-          break
-        }
-      }
-      if (value === null) next.delete(op.name)
-      else next.set(op.name, value)
-      records.push({type: 'ConfigRecord', resourceType, resourceName, name: op.name, value})
-    }
-    if (resourceType === ConfigResourceType.TOPIC) {
+    const results = plans.map((plan, i): ConfigResourceResult => {
       try {
-        new TopicConfig(next, this.config)
+        records.push(...plan())
+        return {errorCode: ErrorCode.NONE, errorMessage: null}
       } catch (e) {
-        if (e instanceof ConfigError) throw new KafkaError(ErrorCode.INVALID_CONFIG, e.message)
-        throw e
+        if (e instanceof UnknownOperation) return {errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: null}
+        const err = toKafkaError(e)
+        const r = resources[i]!
+        this.log.info(`Alter configs of ${configResourceText(r.resourceType, r.resourceName)}: ${errorName(err.code)} (${err.message})`)
+        return {errorCode: err.code, errorMessage: err.message}
       }
+    })
+    if (!validateOnly) this.commit(records)
+    return results
+  }
+
+  private planIncremental(r: IncrementalConfigResource): ConfigRecord[] {
+    if (r.resourceType === ConfigResourceType.TOPIC) {
+      const current = this.configs.get(r.resourceType, r.resourceName)
+      const next = new Map(current)
+      const records: ConfigRecord[] = []
+      for (const c of r.configs) {
+        const op = CONFIG_OPS[c.configOperation]
+        // Kafka's controller has no answer for an unknown operation but an internal error.
+        if (op === undefined) throw new UnknownOperation()
+        const currentValue = current.get(c.name) ?? null
+        let value: string | null
+        if (op === 'SET') value = c.value
+        else if (op === 'DELETE') value = null
+        else {
+          if (!isTopicConfigName(c.name) || TOPIC_CONFIG_DEFS[c.name].type !== 'list') {
+            throw new KafkaError(ErrorCode.INVALID_CONFIG, `Can't ${op} to key ${c.name} because its type is not LIST.`)
+          }
+          const dflt = TOPIC_CONFIG_DEFS[c.name] as AnyConfigDefinition
+          value = applyListOp(op, currentValue ?? valueToString(dflt.defaultValue, 'list'), c.value ?? '')
+        }
+        if (value === null) next.delete(c.name)
+        else next.set(c.name, value)
+        if (value !== currentValue) records.push(configRecord(r, c.name, value))
+      }
+      this.validateTopicConfigs(r.resourceName, next)
+      return records
     }
-    return records
+    if (r.resourceType === ConfigResourceType.BROKER) {
+      const perBroker = this.checkBrokerResourceName(r.resourceName)
+      const ops = r.configs.map((c) => {
+        const op = CONFIG_OPS[c.configOperation]
+        if (op === undefined) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown operations type ${c.configOperation}`)
+        return {name: c.name, op, value: c.value}
+      })
+      const stored = usableDynamicConfigs(this.configs.get(r.resourceType, r.resourceName), perBroker).usable
+      const next = prepareBrokerConfigOps(ops, stored)
+      this.validateBrokerConfigs(next, perBroker)
+      // Kafka writes a record for every key named, changed or not, so brokers reload it.
+      const records = ops.map((o) => configRecord(r, o.name, next.get(o.name) ?? null))
+      this.checkMinInsyncReplicasRule(r.resourceName, records, next)
+      return records
+    }
+    throw unsupportedConfigResource(r.resourceType)
+  }
+
+  private planLegacy(r: LegacyConfigResource): ConfigRecord[] {
+    const current = this.configs.get(r.resourceType, r.resourceName)
+    const given = new Map(r.configs.map((c) => [c.name, c.value]))
+    const isBroker = r.resourceType === ConfigResourceType.BROKER
+    const records: ConfigRecord[] = []
+    for (const [name, value] of given) if (isBroker || current.get(name) !== value) records.push(configRecord(r, name, value))
+    for (const name of current.keys()) if (!given.has(name)) records.push(configRecord(r, name, null))
+    const next = new Map([...given].filter((e): e is [string, string] => e[1] !== null))
+    if (r.resourceType === ConfigResourceType.TOPIC) {
+      this.validateTopicConfigs(r.resourceName, next)
+      return records
+    }
+    if (isBroker) {
+      const perBroker = this.checkBrokerResourceName(r.resourceName)
+      this.validateBrokerConfigs(next, perBroker)
+      this.checkMinInsyncReplicasRule(r.resourceName, records.filter((rec) => given.has(rec.name)), next)
+      return records
+    }
+    throw unsupportedConfigResource(r.resourceType)
+  }
+
+  /** The checks of a topic's complete new override set (ControllerConfigurationValidator, LogConfig.validate), then existence. */
+  private validateTopicConfigs(topic: string, overrides: ReadonlyMap<string, string>): void {
+    if (topic === '') throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Default topic resources are not allowed.')
+    const nameError = topicNameError(topic)
+    if (nameError !== null) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, nameError)
+    try {
+      new TopicConfig(overrides, this.config)
+    } catch (e) {
+      if (e instanceof ConfigError) throw new KafkaError(ErrorCode.INVALID_CONFIG, e.message)
+      throw e
+    }
+    if (!this.state.topic(topic)) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${topic}' does not exist.`)
+  }
+
+  /** A BROKER resource is this broker's id or "" (the cluster default); returns whether it is per-broker. */
+  private checkBrokerResourceName(name: string): boolean {
+    if (name === '') return false
+    if (!/^[+-]?\d+$/.test(name) || !Number.isSafeInteger(Number(name)) || Math.abs(Number(name)) > 2147483647) {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Node id must be an integer, but it is: ${name}`)
+    }
+    if (Number(name) !== this.state.nodeId) {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${this.state.nodeId}, but received ${name}`)
+    }
+    return true
+  }
+
+  /** Dynamic broker config validation as the forwarding broker does it: every failure is INVALID_REQUEST. */
+  private validateBrokerConfigs(props: ReadonlyMap<string, string>, perBroker: boolean): void {
+    try {
+      validateDynamicBrokerUpdate(this.config, props, perBroker)
+    } catch (e) {
+      if (e instanceof ConfigError) throw new KafkaError(ErrorCode.INVALID_REQUEST, e.message)
+      throw e
+    }
+  }
+
+  /**
+   * Kafka 4 clusters run with Eligible Leader Replicas, which pins min.insync.replicas to the
+   * cluster level: it can be changed there but not removed, and not set per broker.
+   */
+  private checkMinInsyncReplicasRule(resourceName: string, records: readonly ConfigRecord[], next: ReadonlyMap<string, string>): void {
+    if (resourceName === '') {
+      if (!next.has(MIN_INSYNC_REPLICAS)) {
+        throw new KafkaError(ErrorCode.INVALID_CONFIG, 'Cluster-level min.insync.replicas cannot be removed while ELR is enabled.')
+      }
+    } else if (records.some((r) => r.name === MIN_INSYNC_REPLICAS)) {
+      throw new KafkaError(ErrorCode.INVALID_CONFIG, 'Broker-level min.insync.replicas cannot be altered while ELR is enabled.')
+    }
+  }
+
+  /** Puts the stored dynamic broker configs (this broker's and the cluster default) in force. */
+  private refreshDynamicBrokerConfigs(): void {
+    const perBroker = usableDynamicConfigs(this.configs.get(ConfigResourceType.BROKER, String(this.state.nodeId)), true)
+    const clusterDefault = usableDynamicConfigs(this.configs.get(ConfigResourceType.BROKER, ''), false)
+    for (const problem of [...perBroker.dropped, ...clusterDefault.dropped]) this.log.error(problem)
+    try {
+      this.config.applyDynamicLayers(perBroker.usable, clusterDefault.usable)
+    } catch (e) {
+      this.log.error(`Dynamic broker configs could not be applied: ${e instanceof Error ? e.message : String(e)}`)
+    }
   }
 
   // ---------------------------------------------------------------- commit and apply
@@ -486,6 +641,11 @@ export class Controller {
     for (const r of records) this.apply(r)
     const delta = this.delta
     this.delta = null
+    if (delta.brokerConfigsChanged) {
+      this.refreshDynamicBrokerConfigs()
+      // Topic log configs fall back to the broker's: every topic's effective config may have changed.
+      for (const name of this.state.topicNames()) if (!delta.changedTopicConfigs.includes(name)) delta.changedTopicConfigs.push(name)
+    }
     for (const l of this.listeners) l.applyMetadataDelta(delta)
   }
 
@@ -537,7 +697,7 @@ export class Controller {
         this.configs.apply(record)
         if (record.resourceType === ConfigResourceType.TOPIC) {
           if (delta && !delta.changedTopicConfigs.includes(record.resourceName)) delta.changedTopicConfigs.push(record.resourceName)
-        } else if (delta) delta.brokerConfigsChanged = true
+        } else if (record.resourceType === ConfigResourceType.BROKER && delta) delta.brokerConfigsChanged = true
         break
       case 'FeatureLevelRecord':
         this.state.finalizeFeature(record.name, record.featureLevel)
@@ -561,6 +721,71 @@ export class Controller {
       partitionEpoch: p.partitionEpoch,
     }
   }
+}
+
+function configRecord(r: {resourceType: number; resourceName: string}, name: string, value: string | null): ConfigRecord {
+  return {type: 'ConfigRecord', resourceType: r.resourceType, resourceName: r.resourceName, name, value}
+}
+
+const RESOURCE_TYPE_NAMES: Readonly<Record<number, string>> = {2: 'TOPIC', 4: 'BROKER', 8: 'BROKER_LOGGER', 16: 'CLIENT_METRICS', 32: 'GROUP'}
+
+function configResourceText(resourceType: number, resourceName: string): string {
+  return `ConfigResource(type=${RESOURCE_TYPE_NAMES[resourceType] ?? 'UNKNOWN'}, name='${resourceName}')`
+}
+
+/** CLIENT_METRICS and GROUP configs are Kafka's, not yet tskafka's; anything else is unknown. */
+function unsupportedConfigResource(resourceType: number): KafkaError {
+  const name = RESOURCE_TYPE_NAMES[resourceType]
+  if (name !== undefined) return new KafkaError(ErrorCode.INVALID_REQUEST, `Config resources of type ${name} are not supported by this broker`)
+  return new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${resourceType}`)
+}
+
+/** The list operations of IncrementalAlterConfigs on a topic (ConfigurationControlManager). */
+function applyListOp(op: 'APPEND' | 'SUBTRACT', current: string | null, operand: string): string {
+  const items = (current ?? '').split(',').filter((s) => s !== '')
+  if (op === 'APPEND') {
+    for (const v of operand.split(',')) if (!items.includes(v)) items.push(v)
+  } else {
+    for (const v of operand.split(',')) {
+      const i = items.indexOf(v)
+      if (i >= 0) items.splice(i, 1)
+    }
+  }
+  return items.join(',')
+}
+
+/**
+ * Incremental operations on a broker resource's stored dynamic configs, as Kafka's broker
+ * applies them before validating (ConfigAdminManager.prepareIncrementalConfigs); APPEND and
+ * SUBTRACT only on list configs, starting from the default when unset.
+ */
+function prepareBrokerConfigOps(ops: readonly {name: string; op: ConfigOpType; value: string | null}[], stored: ReadonlyMap<string, string>): Map<string, string> {
+  const props = new Map(stored)
+  for (const {name, op, value} of ops) {
+    if (op === 'SET') props.set(name, value!)
+    else if (op === 'DELETE') props.delete(name)
+    else {
+      const def = brokerConfigDef(name)
+      if (def === undefined) throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown config name: ${name}`)
+      if (def.type !== 'list') {
+        throw new KafkaError(ErrorCode.INVALID_CONFIG, `Config value ${op === 'APPEND' ? 'append' : 'subtract'} is not allowed for config key: ${name}`)
+      }
+      const old = props.get(name) ?? valueToString(def.defaultValue, 'list')
+      const oldItems = op === 'APPEND' ? (old === null || old === '' ? [] : old.split(',')) : (old ?? '').split(',')
+      const operand = (value ?? '').split(',')
+      let items: string[]
+      if (op === 'APPEND') items = [...oldItems, ...operand.filter((v) => !oldItems.includes(v))]
+      else {
+        items = [...oldItems]
+        for (const v of operand) {
+          const i = items.indexOf(v)
+          if (i >= 0) items.splice(i, 1)
+        }
+      }
+      props.set(name, items.join(','))
+    }
+  }
+  return props
 }
 
 function toKafkaError(e: unknown): KafkaError {
@@ -591,7 +816,7 @@ export function describeTopicConfigs(tc: TopicConfig): CreatableTopicConfigs[] {
       name,
       value: tc.valueString(name),
       readOnly: false,
-      configSource: SOURCE_IDS[tc.source(name)] ?? ConfigSourceId.DEFAULT_CONFIG,
+      configSource: SOURCE_IDS[tc.source(name)],
       isSensitive: false,
     }))
 }

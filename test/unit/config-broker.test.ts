@@ -39,7 +39,7 @@ describe('loadBrokerConfig', () => {
     expect(cfg.get('auto.create.topics.enable')).toBe(true)
     expect(cfg.get('log.cleanup.policy')).toEqual(['delete'])
     expect(cfg.get('broker.rack')).toBeNull()
-    expect(cfg.get('listeners')).toBe('PLAINTEXT://:9092')
+    expect(cfg.get('listeners')).toEqual(['PLAINTEXT://:9092'])
     expect(cfg.valueString('log.flush.interval.messages')).toBe('9223372036854775807')
     expect(cfg.valueString('log.cleaner.io.max.bytes.per.second')).toBe('1.7976931348623157E308')
     expect(cfg.valueString('log.cleaner.min.cleanable.ratio')).toBe('0.5')
@@ -178,8 +178,8 @@ describe('loadBrokerConfig', () => {
   })
 
   it('rejects bad listener setups with clear errors', () => {
-    expect(errorOf(() => load({listeners: 'garbage'}))).toBe("Error creating broker listeners from 'garbage': Unable to parse garbage to a broker endpoint")
-    expect(errorOf(() => load({listeners: 'FOO://:9092'}))).toBe("Error creating broker listeners from 'FOO://:9092': No security protocol defined for listener FOO")
+    expect(errorOf(() => load({listeners: 'garbage'}))).toBe("Error creating broker listeners from '[garbage]': Unable to parse garbage to a broker endpoint")
+    expect(errorOf(() => load({listeners: 'FOO://:9092'}))).toBe("Error creating broker listeners from '[FOO://:9092]': No security protocol defined for listener FOO")
     expect(errorOf(() => load({listeners: 'SSL://:9093', 'inter.broker.listener.name': 'SSL'}))).toBe(
       'Listener SSL uses security protocol SSL, which tskafka does not support yet (only PLAINTEXT listeners are supported)',
     )
