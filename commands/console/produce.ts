@@ -25,6 +25,8 @@ At the end of the input every record is flushed and the command exits 0. A line 
     file: Flags.string({description: 'read records from this file instead of stdin'}),
     'input-format': Flags.string({description: 'text: one record per line (Kafka\'s); json: the JSON lines console consume --output json writes', options: ['text', 'json'], default: 'text'}),
     property: Flags.string({description: 'a reader property, key=value (repeatable): parse.key, key.separator, parse.headers, null.marker...', multiple: true, multipleNonGreedy: true}),
+    'reader-property': Flags.string({description: 'a reader property, key=value (repeatable; same as --property)', multiple: true, multipleNonGreedy: true}),
+    'command-property': Flags.string({description: 'a producer property, key=value (repeatable; same as --producer-property)', multiple: true, multipleNonGreedy: true}),
     'reader-config': Flags.string({description: 'a properties file of reader properties (--property wins)'}),
     'line-reader': Flags.string({description: 'the reader class (only org.apache.kafka.tools.LineMessageReader)', hidden: true}),
     'producer-property': Flags.string({description: 'a producer property, key=value (repeatable): acks, compression.type, linger.ms, client.id, security settings...', multiple: true, multipleNonGreedy: true}),

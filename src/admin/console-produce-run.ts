@@ -13,6 +13,7 @@ export interface ConsoleProduceFlags extends ProducerFlagValues {
   file?: string
   'input-format'?: string
   property?: string[]
+  'reader-property'?: string[]
   'reader-config'?: string
 }
 
@@ -20,7 +21,7 @@ export interface ConsoleProduceFlags extends ProducerFlagValues {
 export async function runConsoleProducer(client: KafkaClient, flags: ConsoleProduceFlags, props: ClientProperties, onCleanup: (fn: () => unknown) => void): Promise<number> {
   const readerProps = new Map<string, string>()
   if (flags['reader-config'] !== undefined) for (const [k, v] of readPropertiesFile(flags['reader-config'], '--reader-config')) readerProps.set(k, v)
-  for (const [k, v] of parseKeyValues(flags.property ?? [], '--property')) readerProps.set(k, v)
+  for (const [k, v] of parseKeyValues([...(flags.property ?? []), ...(flags['reader-property'] ?? [])], '--property')) readerProps.set(k, v)
   const reader = lineReaderConfig(readerProps)
   const producer = new Producer(client, producerOptions(flags, props))
   onCleanup(() => producer.close())

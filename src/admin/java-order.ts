@@ -34,7 +34,7 @@ export function tableSizeFor(cap: number): number {
  * omitted means the default constructor (16 on first put). Duplicate keys keep
  * their first position, as put() replaces the value in place.
  */
-export function javaHashMapOrder<T>(items: readonly T[], keyOf: (item: T) => string, initialCapacity?: number): T[] {
+export function javaHashMapOrder<T>(items: readonly T[], keyOf: (item: T) => string, initialCapacity?: number, hashOf: (key: string) => number = javaStringHash): T[] {
   let capacity = initialCapacity === undefined ? 16 : tableSizeFor(initialCapacity)
   if (capacity === 0) capacity = 1
   let buckets: Array<Array<{key: string; hash: number; item: T}>> = Array.from({length: capacity}, () => [])
@@ -49,7 +49,8 @@ export function javaHashMapOrder<T>(items: readonly T[], keyOf: (item: T) => str
   }
   for (const item of items) {
     const key = keyOf(item)
-    const hash = javaSpreadHash(key)
+    const h = hashOf(key)
+    const hash = h ^ (h >>> 16)
     const bucket = buckets[hash & (capacity - 1)]!
     const existing = bucket.find((e) => e.key === key)
     if (existing) {
@@ -61,4 +62,9 @@ export function javaHashMapOrder<T>(items: readonly T[], keyOf: (item: T) => str
     if (++size > capacity * 0.75) resize()
   }
   return buckets.flatMap((b) => b.map((e) => e.item))
+}
+
+/** org.apache.kafka.common.TopicPartition#hashCode. */
+export function topicPartitionHash(topic: string, partition: number): number {
+  return (Math.imul(31, (31 + partition) | 0) + javaStringHash(topic)) | 0
 }
