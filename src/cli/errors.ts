@@ -38,7 +38,7 @@ export function reportError(error: unknown, opts: {connectionHint?: string; comm
   const err = error instanceof Error ? error : new Error(String(error))
   const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit
   if (err instanceof UsageError) return {message: withHelp(err.message, opts.commandId), exitCode: EXIT_USAGE}
-  if (err.constructor.name.endsWith('ParseError') || isOclifParseError(err)) {
+  if (isOclifParseError(err)) {
     const first = err.message.split('\n')[0]!
     return {message: withHelp(first, opts.commandId), exitCode: EXIT_USAGE}
   }
