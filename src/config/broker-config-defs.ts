@@ -43,33 +43,9 @@ export const DEFAULT_LISTENER_SECURITY_PROTOCOL_MAP = 'SASL_SSL:SASL_SSL,PLAINTE
  */
 export const LOG_DIR_DEFAULT_MARKER = '${tskafka.home}/kafka-logs'
 
-const MAX_MESSAGE_BYTES_DOC =
-  'The largest record batch size allowed by Kafka (after compression if compression is enabled). ' +
-  'If this is increased and there are consumers older than 0.10.2, the consumers\' fetch size must also be increased so that they can fetch record batches this large. ' +
-  'In the latest message format version, records are always grouped into batches for efficiency. ' +
-  'In previous message format versions, uncompressed records are not grouped into batches and this limit only applies to a single record in that case.'
-
-const MIN_IN_SYNC_REPLICAS_DOC =
-  'When a producer sets acks to "all" (or "-1"), this configuration specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful. ' +
-  'If this minimum cannot be met, then the producer will raise an exception (either NotEnoughReplicas or NotEnoughReplicasAfterAppend).<br>' +
-  'When used together, <code>min.insync.replicas</code> and <code>acks</code> allow you to enforce greater durability guarantees. ' +
-  'A typical scenario would be to create a topic with a replication factor of 3, set <code>min.insync.replicas</code> to 2, and produce with <code>acks</code> of "all". ' +
-  'This will ensure that the producer raises an exception if a majority of replicas do not receive a write.'
-
-const CLEANUP_POLICY_DOC =
-  'This config designates the retention policy to use on log segments. The "delete" policy (which is the default) will discard old segments when their retention time or size limit has been reached. ' +
-  'The "compact" policy will enable <a href="#compaction">log compaction</a>, which retains the latest value for each key. ' +
-  'It is also possible to specify both policies in a comma-separated list (e.g. "delete,compact"). ' +
-  'In this case, old segments will be discarded per the retention time and size configuration, while retained segments will be compacted.'
-
 const COMPRESSION_TYPE_DOC =
   "Specify the final compression type for a given topic. This configuration accepts the standard compression codecs ('gzip', 'snappy', 'lz4', 'zstd'). " +
   "It additionally accepts 'uncompressed' which is equivalent to no compression; and 'producer' which means retain the original compression codec set by the producer."
-
-const UNCLEAN_LEADER_ELECTION_DOC =
-  'Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss' +
-  '<p>Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader election thread to trigger election periodically (default is 5 minutes). ' +
-  'Please run `kafka-leader-election.sh` with `unclean` option to trigger the unclean leader election immediately if needed.</p>'
 
 const TIMESTAMP_TYPES = validString('CreateTime', 'LogAppendTime')
 const PER_BROKER = {dynamic: 'per-broker'} as const
@@ -78,7 +54,7 @@ const CLUSTER_WIDE = {dynamic: 'cluster-wide'} as const
 export const BROKER_CONFIG_DEFS = defineConfigs({
   // ---- KRaft
   'process.roles': define.list(null, 'high',
-    "The roles that this process plays: 'broker', 'controller', or 'broker,controller' if it is both.",
+    'The roles that this process plays: \'broker\', \'controller\', or \'broker,controller\' if it is both. ',
     {validator: validList('broker', 'controller')}),
   'node.id': define.int(null, 'high',
     'The node ID associated with the roles this process is playing when <code>process.roles</code> is non-empty. This is required configuration when running in KRaft mode.'),
@@ -87,7 +63,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'controller.listener.names': define.list(null, 'high',
     'A comma-separated list of the names of the listeners used by the controller. This is required when communicating with the controller quorum, the broker will always use the first listener in this list.'),
   'controller.quorum.voters': define.list([], 'high',
-    'Map of id/endpoint information for the set of voters in a comma-separated list of <code>{id}@{host}:{port}</code> entries. For example: <code>1@localhost:9092,2@localhost:9093,3@localhost:9094</code>'),
+    'Map of id/endpoint information for the set of voters in a comma-separated list of <code>{id}@{host}:{port}</code> entries. This is the old way of defining membership for controller quorums and should NOT be set if using dynamic quorums. Instead, controller.quorum.bootstrap.servers should be set,and the voter set is determined by the --standalone or --initial-controllers flags when formatting.For example: <code>1@localhost:9092,2@localhost:9093,3@localhost:9094</code>'),
   'controller.quorum.bootstrap.servers': define.list([], 'high',
     'List of endpoints to use for bootstrapping the cluster metadata. The endpoints are specified in comma-separated list of <code>{host}:{port}</code> entries. For example: <code>localhost:9092,localhost:9093,localhost:9094</code>.'),
   'controller.quorum.election.timeout.ms': define.int(1000, 'high',
@@ -101,7 +77,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'controller.quorum.request.timeout.ms': define.int(2000, 'medium',
     'The configuration controls the maximum amount of time the client will wait for the response of a request. If the response is not received before the timeout elapses the client will resend the request if necessary or fail the request if retries are exhausted.'),
   'controller.quorum.retry.backoff.ms': define.int(20, 'low',
-    'The amount of time to wait before attempting to retry a failed request to a given topic partition. This avoids repeatedly sending requests in a tight loop under some failure scenarios.'),
+    'The amount of time to wait before attempting to retry a failed request to a given topic partition. This avoids repeatedly sending requests in a tight loop under some failure scenarios. This value is the initial backoff value and will increase exponentially for each failed request, up to the <code>retry.backoff.max.ms</code> value.'),
   'metadata.log.dir': define.string(null, 'high',
     'This configuration determines where we put the metadata log. If it is not set, the metadata log is placed in the first log directory from log.dirs.'),
   'metadata.log.segment.bytes': define.int(DEFAULT_SEGMENT_BYTES, 'high', 'The maximum size of a single metadata log file.',
@@ -115,10 +91,10 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     'This configuration controls how often the active controller should write no-op records to the metadata partition. If the value is 0, no-op records are not appended to the metadata partition. The default value is 500',
     {validator: atLeast(0)}),
   'metadata.log.max.record.bytes.between.snapshots': define.long(20n * 1024n * 1024n, 'high',
-    'This is the maximum number of bytes in the log between the latest snapshot and the high-watermark needed before generating a new snapshot.',
+    'This is the maximum number of bytes in the log between the latest snapshot and the high-watermark needed before generating a new snapshot. The default value is 20971520. To generate snapshots based on the time elapsed, see the <code>metadata.log.max.snapshot.interval.ms</code> configuration. The Kafka node will generate a snapshot when either the maximum time interval is reached or the maximum bytes limit is reached.',
     {validator: atLeast(1)}),
   'metadata.log.max.snapshot.interval.ms': define.long(HOUR_MS, 'high',
-    'This is the maximum number of milliseconds to wait to generate a snapshot if there are committed records in the log that are not included in the latest snapshot. A value of zero disables time based snapshot generation.',
+    'This is the maximum number of milliseconds to wait to generate a snapshot if there are committed records in the log that are not included in the latest snapshot. A value of zero disables time based snapshot generation. The default value is 3600000. To generate snapshots based on the number of metadata bytes, see the <code>metadata.log.max.record.bytes.between.snapshots</code> configuration. The Kafka node will generate a snapshot when either the maximum time interval is reached or the maximum bytes limit is reached.',
     {validator: atLeast(0)}),
   'broker.heartbeat.interval.ms': define.int(2000, 'medium', 'The length of time in milliseconds between broker heartbeats.'),
   'broker.session.timeout.ms': define.int(9000, 'medium', 'The length of time in milliseconds that a broker lease lasts if no heartbeats are made.'),
@@ -127,14 +103,14 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
 
   // ---- General (ServerConfigs)
   'message.max.bytes': define.int(DEFAULT_MAX_MESSAGE_BYTES, 'high',
-    `${MAX_MESSAGE_BYTES_DOC}This can be set per topic with the topic level <code>max.message.bytes</code> config.`,
+    'The largest record batch size allowed by Kafka (after compression if compression is enabled).This can be set per topic with the topic level <code>max.message.bytes</code> config.',
     {validator: atLeast(0), ...CLUSTER_WIDE}),
   'num.io.threads': define.int(8, 'high', 'The number of threads that the server uses for processing requests, which may include disk I/O',
     {validator: atLeast(1), ...CLUSTER_WIDE}),
   'background.threads': define.int(10, 'high', 'The number of threads to use for various background processing tasks',
     {validator: atLeast(1), ...CLUSTER_WIDE}),
   'num.replica.alter.log.dirs.threads': define.int(null, 'high',
-    'The number of threads that can move replicas between log directories, which may include disk I/O'),
+    'The number of threads that can move replicas between log directories, which may include disk I/O. The default value is equal to the number of directories specified in the <code>log.dir</code> or <code>log.dirs</code> configuration property.'),
   'request.timeout.ms': define.int(30000, 'high',
     'The configuration controls the maximum amount of time the client will wait for the response of a request. If the response is not received before the timeout elapses the client will resend the request if necessary or fail the request if retries are exhausted.'),
   'socket.connection.setup.timeout.ms': define.long(10000n, 'medium',
@@ -149,7 +125,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'broker.rack': define.string(null, 'medium',
     'Rack of the broker. This will be used in rack aware replication assignment for fault tolerance. Examples: <code>RACK1</code>, <code>us-east-1d</code>'),
   'delete.topic.enable': define.boolean(true, 'high',
-    'Enables delete topic. Delete topic through the admin tool will have no effect if this config is turned off'),
+    'When set to true, topics can be deleted by the admin client. When set to false, deletion requests will be explicitly rejected by the broker.'),
   'compression.type': define.string('producer', 'high', COMPRESSION_TYPE_DOC,
     {validator: validString(...BROKER_COMPRESSION_TYPES), ...CLUSTER_WIDE}),
   'compression.gzip.level': define.int(-1, 'medium', "The compression level to use if compression.type is set to 'gzip'.",
@@ -197,10 +173,10 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     'A comma-separated list of per-ip or hostname overrides to the default maximum number of connections. An example value is "hostName:100,127.0.0.1:200"',
     CLUSTER_WIDE),
   'max.connections': define.int(INT_MAX, 'medium',
-    'The maximum number of connections we allow in the broker at any time. This limit is applied in addition to any per-ip limits configured using max.connections.per.ip.',
+    'The maximum number of connections we allow in the broker at any time. This limit is applied in addition to any per-ip limits configured using max.connections.per.ip. Listener-level limits may also be configured by prefixing the config name with the listener prefix, for example, <code>listener.name.internal.max.connections.per.ip</code>. Broker-wide limit should be configured based on broker capacity while listener limits should be configured based on application requirements. New connections are blocked if either the listener or broker limit is reached. Connections on the inter-broker listener are permitted even if broker-wide limit is reached. The least recently used connection on another listener will be closed in this case.',
     {validator: atLeast(0), ...CLUSTER_WIDE}),
   'max.connection.creation.rate': define.int(INT_MAX, 'medium',
-    'The maximum connection creation rate we allow in the broker at any time.',
+    'The maximum connection creation rate we allow in the broker at any time. Listener-level limits may also be configured by prefixing the config name with the listener prefix, for example, <code>listener.name.internal.max.connection.creation.rate</code>.Broker-wide connection rate limit should be configured based on broker capacity while listener limits should be configured based on application requirements. New connections will be throttled if either the listener or the broker limit is reached, with the exception of inter-broker listener. Connections on the inter-broker listener will be throttled only when the listener-level rate limit is reached.',
     {validator: atLeast(0), ...CLUSTER_WIDE}),
   'connections.max.idle.ms': define.long(600000n, 'medium',
     'Idle connections timeout: the server socket processor threads close the connections that idle more than this'),
@@ -218,9 +194,9 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   // ---- Replication
   'controller.socket.timeout.ms': define.int(30000, 'medium', 'The socket timeout for controller-to-broker channels.'),
   'default.replication.factor': define.int(1, 'medium',
-    'The replication factor for automatically created topics, and for topics created with -1 as the replication factor'),
+    'The default replication factor per topic. This configuration affects the following paths:<ul>  <li>1. Auto topic creation</li>  <li>2. Internal streams topic creation</li>  <li>3. Topic creation via <code>AdminClient#createTopics</code> when the replication factor is set to -1</li></ul><p>For (1), the value from the broker configuration is used only when it is explicitly set. If it is not explicitly configured on the broker, the value from the controller configuration is used.<br/>For (2) and (3), the value from the controller configuration is always used.</p>'),
   'replica.lag.time.max.ms': define.long(30000n, 'high',
-    "If a follower hasn't sent any fetch requests or hasn't consumed up to the leaders log end offset for at least this time, the leader will remove the follower from isr"),
+    'If a follower hasn\'t sent any fetch requests or hasn\'t consumed up to the leader\'s log end offset for at least this time, the leader will remove the follower from ISR'),
   'replica.socket.timeout.ms': define.int(30000, 'high',
     'The socket timeout for network requests. Its value should be at least replica.fetch.wait.max.ms'),
   'replica.socket.receive.buffer.bytes': define.int(64 * 1024, 'high',
@@ -231,7 +207,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'replica.fetch.wait.max.ms': define.int(500, 'high',
     'The maximum wait time for each fetcher request issued by follower replicas. This value should always be less than the replica.lag.time.max.ms at all times to prevent frequent shrinking of ISR for low throughput topics'),
   'replica.fetch.min.bytes': define.int(1, 'high',
-    'Minimum bytes expected for each fetch response. If not enough bytes, wait up to <code>replica.fetch.wait.max.ms</code> (broker config).'),
+    'Minimum bytes expected for each fetch response. If not enough bytes, wait up to <code>replica.fetch.wait.max.ms</code> (broker config). Even if the total data available in the broker exceeds replica.fetch.min.bytes, the actual returned size may still be less than this value due to per-partition limits replica.fetch.max.bytes and max returned limits replica.fetch.response.max.bytes'),
   'replica.fetch.backoff.ms': define.int(1000, 'medium', 'The amount of time to sleep when fetch partition error occurs.',
     {validator: atLeast(0)}),
   'replica.fetch.response.max.bytes': define.int(10 * 1024 * 1024, 'medium',
@@ -249,16 +225,16 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'delete.records.purgatory.purge.interval.requests': define.int(1, 'medium',
     'The purge interval (in number of requests) of the delete records request purgatory'),
   'auto.leader.rebalance.enable': define.boolean(true, 'high',
-    'Enables auto leader balancing. A background thread checks the distribution of partition leaders at regular intervals, configurable by leader.imbalance.check.interval.seconds. If the leader imbalance exceeds leader.imbalance.per.broker.percentage, leader rebalance to the preferred leader for partitions is triggered.'),
+    'Enables auto leader balancing. A background thread checks the distribution of partition leaders at regular intervals, configurable by leader.imbalance.check.interval.seconds. If the leader is imbalanced, leader rebalance to the preferred leader for partitions is triggered.'),
   'leader.imbalance.check.interval.seconds': define.long(300n, 'high',
     'The frequency with which the partition rebalance check is triggered by the controller',
     {validator: atLeast(1)}),
   'unclean.leader.election.interval.ms': define.long(300000n, 'medium',
     'The frequency with which the controller checks if it should perform an unclean leader election for leaderless partitions.',
     {validator: atLeast(1), internal: true}),
-  'unclean.leader.election.enable': define.boolean(false, 'high', UNCLEAN_LEADER_ELECTION_DOC, CLUSTER_WIDE),
+  'unclean.leader.election.enable': define.boolean(false, 'high', 'Indicates whether to enable replicas not in the ISR set to be elected as leader as a last resort, even though doing so may result in data loss<p>Note: In KRaft mode, when enabling this config dynamically, it needs to wait for the unclean leader election thread to trigger election periodically (default is 5 minutes). Please run <code>kafka-leader-election.sh</code> with <code>unclean</code> option to trigger the unclean leader election immediately if needed.</p>', CLUSTER_WIDE),
   'security.inter.broker.protocol': define.string('PLAINTEXT', 'medium',
-    'Security protocol used to communicate between brokers. Valid values are: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL. It is an error to set this and inter.broker.listener.name properties at the same time.',
+    'Security protocol used to communicate between brokers. It is an error to set this and inter.broker.listener.name properties at the same time.',
     {validator: validString(...SECURITY_PROTOCOLS)}),
   'inter.broker.listener.name': define.string(null, 'medium',
     'Name of listener used for communication between brokers. If this is unset, the listener name is defined by security.inter.broker.protocol. It is an error to set this and security.inter.broker.protocol properties at the same time.'),
@@ -266,7 +242,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     'The fully qualified class name that implements ReplicaSelector. This is used by the broker to find the preferred read replica. By default, we use an implementation that returns the leader.'),
 
   // ---- Log (ServerLogConfigs / LogConfig.SERVER_CONFIG_DEF)
-  'num.partitions': define.int(1, 'medium', 'The default number of log partitions per topic',
+  'num.partitions': define.int(1, 'medium', 'The default number of log partitions per topic. This configuration affects the following paths:<ul>  <li>1. Auto topic creation</li>  <li>2. Internal streams topic creation</li>  <li>3. Topic creation via <code>AdminClient#createTopics</code> when the number of partition is set to -1</li></ul><p>For (1), the value from the broker configuration is used only when it is explicitly set. If it is not explicitly configured on the broker, the value from the controller configuration is used.<br/>For (2) and (3), the value from the controller configuration is always used.</p>',
     {validator: atLeast(1)}),
   'log.dir': define.list([LOG_DIR_DEFAULT_MARKER], 'high',
     'A comma-separated list of the directories where the log data is stored. (supplemental to log.dirs property)'),
@@ -297,7 +273,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'log.retention.check.interval.ms': define.long(300000n, 'medium',
     'The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion',
     {validator: atLeast(1)}),
-  'log.cleanup.policy': define.list(['delete'], 'medium', CLEANUP_POLICY_DOC,
+  'log.cleanup.policy': define.list(['delete'], 'medium', 'This config designates the retention policy to use on log segments. The "delete" policy (which is the default) will discard old segments when their retention time or size limit has been reached. The "compact" policy will enable <a href="#compaction">log compaction</a>, which retains the latest value for each key. It is also possible to specify both policies in a comma-separated list (e.g. "delete,compact"). In this case, old segments will be discarded per the retention time and size configuration, while retained segments will be compacted. An empty list means infinite retention - no cleanup policies will be applied and log segments will be retained indefinitely. Note that with remote storage enabled, local retention limits (log.local.retention.ms and log.local.retention.bytes) are still applied to local segments.',
     {validator: validList('compact', 'delete'), ...CLUSTER_WIDE}),
   'log.index.size.max.bytes': define.int(10 * 1024 * 1024, 'medium', 'The maximum size in bytes of the offset index',
     {validator: atLeast(4), ...CLUSTER_WIDE}),
@@ -327,7 +303,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     'The number of threads per data directory to be used for log recovery at startup and flushing at shutdown',
     {validator: atLeast(1), ...CLUSTER_WIDE}),
   'auto.create.topics.enable': define.boolean(true, 'high', 'Enable auto creation of topic on the server.'),
-  'min.insync.replicas': define.int(1, 'high', MIN_IN_SYNC_REPLICAS_DOC, {validator: atLeast(1), ...CLUSTER_WIDE}),
+  'min.insync.replicas': define.int(1, 'high', 'Specifies the <i>minimum</i> number of in-sync replicas (including the leader) required for a write to succeed when a producer sets <code>acks</code> to "all" (or "-1"). In the <code>acks=all</code> case, every in-sync replica must acknowledge a write for it to be considered successful. E.g., if a topic has <code>replication.factor</code> of 3 and the ISR set includes all three replicas, then all three replicas must acknowledge an <code>acks=all</code> write for it to succeed, even if <code>min.insync.replicas</code> happens to be less than 3. If <code>acks=all</code> and the current ISR set contains fewer than <code>min.insync.replicas</code> members, then the producer will raise an exception (either <code>NotEnoughReplicas</code> or <code>NotEnoughReplicasAfterAppend</code>).<br> Regardless of the <code>acks</code> setting, the messages will not be visible to the consumers until they are replicated to all in-sync replicas and the <code>min.insync.replicas</code> condition is met.<br> When used together, <code>min.insync.replicas</code> and <code>acks</code> allow you to enforce greater durability guarantees. A typical scenario would be to create a topic with a replication factor of 3, set <code>min.insync.replicas</code> to 2, and produce with <code>acks</code> of "all". This ensures that a majority of replicas must persist a write before it\'s considered successful by the producer and it\'s visible to consumers.<p>Note that when the Eligible Leader Replicas feature is enabled, the semantics of this config changes. Please refer to <a href="#eligible_leader_replicas">the ELR section</a> for more info.</p>', {validator: atLeast(1), ...CLUSTER_WIDE}),
   'log.message.timestamp.type': define.string('CreateTime', 'medium',
     'Define whether the timestamp in the message is message create time or log append time. The value should be either <code>CreateTime</code> or <code>LogAppendTime</code>.',
     {validator: TIMESTAMP_TYPES, ...CLUSTER_WIDE}),
@@ -338,15 +314,15 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     "This configuration sets the allowable timestamp difference between the message timestamp and the broker's timestamp. The message timestamp can be later than or equal to the broker's timestamp, with the maximum allowable difference determined by the value set in this configuration. If log.message.timestamp.type=CreateTime, the message will be rejected if the difference in timestamps exceeds this specified threshold. This configuration is ignored if log.message.timestamp.type=LogAppendTime.",
     {validator: atLeast(0), ...CLUSTER_WIDE}),
   'log.local.retention.ms': define.long(-2n, 'medium',
-    'The number of milliseconds to keep the local log segments before it gets eligible for deletion. Default value is -2, it represents `log.retention.ms` value is to be used. The effective value should always be less than or equal to `log.retention.ms` value.',
+    'The number of milliseconds to keep the local log segments before it gets eligible for deletion. Default value is -2, it represents <code>log.retention.ms</code> value is to be used. The effective value should always be less than or equal to <code>log.retention.ms</code> value.',
     {validator: atLeast(-2), ...CLUSTER_WIDE}),
   'log.local.retention.bytes': define.long(-2n, 'medium',
-    'The maximum size of local log segments that can grow for a partition before it gets eligible for deletion. Default value is -2, it represents `log.retention.bytes` value to be used. The effective value should always be less than or equal to `log.retention.bytes` value.',
+    'The maximum size of local log segments that can grow for a partition before it gets eligible for deletion. Default value is -2, it represents <code>log.retention.bytes</code> value to be used. The effective value should always be less than or equal to <code>log.retention.bytes</code> value.',
     {validator: atLeast(-2), ...CLUSTER_WIDE}),
   'create.topic.policy.class.name': define.class(null, 'low',
-    'The create topic policy class that should be used for validation. The class should implement the <code>org.apache.kafka.server.policy.CreateTopicPolicy</code> interface.'),
+    'The create topic policy class that should be used for validation. The class should implement the <code>org.apache.kafka.server.policy.CreateTopicPolicy</code> interface. <p>Note: This policy runs on the controller instead of the broker.</p>'),
   'alter.config.policy.class.name': define.class(null, 'low',
-    'The alter configs policy class that should be used for validation. The class should implement the <code>org.apache.kafka.server.policy.AlterConfigPolicy</code> interface.'),
+    'The alter configs policy class that should be used for validation. The class should implement the <code>org.apache.kafka.server.policy.AlterConfigPolicy</code> interface. <p>Note: This policy runs on the controller instead of the broker.</p>'),
   'log.dir.failure.timeout.ms': define.long(30000n, 'low',
     'If the broker is unable to successfully communicate to the controller that some log directory has failed for longer than this time, the broker will fail and shut down.',
     {validator: atLeast(1)}),
@@ -374,7 +350,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     'The minimum ratio of dirty log to total log for a log to eligible for cleaning. If the log.cleaner.max.compaction.lag.ms or the log.cleaner.min.compaction.lag.ms configurations are also specified, then the log compactor considers the log eligible for compaction as soon as either: (i) the dirty ratio threshold has been met and the log has had dirty (uncompacted) records for at least the log.cleaner.min.compaction.lag.ms duration, or (ii) if the log has had dirty (uncompacted) records for at most the log.cleaner.max.compaction.lag.ms period.',
     {validator: between(0, 1), ...CLUSTER_WIDE}),
   'log.cleaner.enable': define.boolean(true, 'medium',
-    'Enable the log cleaner process to run on the server. Should be enabled if using any topics with a cleanup.policy=compact including the internal offsets topic. If disabled those topics will not be compacted and continually grow in size.'),
+    'This configuration has been deprecated and will be removed in Kafka 5.0. Users should not set it to false to prepare for its future removal. Enable the log cleaner process to run on the server. Should be enabled if using any topics with a cleanup.policy=compact including the internal offsets topic. If disabled those topics will not be compacted and continually grow in size.'),
   'log.cleaner.delete.retention.ms': define.long(24n * HOUR_MS, 'medium',
     'The amount of time to retain tombstone message markers for log compacted topics. This setting also gives a bound on the time in which a consumer must complete a read if they begin from offset 0 to ensure that they get a valid snapshot of the final stage (otherwise  tombstones messages may be collected before a consumer completes their scan).',
     {validator: atLeast(0), ...CLUSTER_WIDE}),
@@ -395,9 +371,9 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'group.max.size': define.int(INT_MAX, 'medium', 'The maximum number of consumers that a single consumer group can accommodate.',
     {validator: atLeast(1)}),
   'group.coordinator.rebalance.protocols': define.list(['classic', 'consumer', 'streams'], 'medium',
-    'The list of enabled rebalance protocols.',
+    'This configuration is deprecated and will be removed in Kafka 5.0. The list of enabled rebalance protocols. In Kafka 5.0, all protocols will always be enabled and cannot be disabled via this configuration. Use feature versions (group.version, streams.version, share.version) managed by kafka-features.sh instead.',
     {validator: validList('classic', 'consumer', 'share', 'streams')}),
-  'group.coordinator.threads': define.int(4, 'medium', 'The number of threads used by the group coordinator.',
+  'group.coordinator.threads': define.int(4, 'medium', 'The number of threads used by the group coordinator for processing requests.',
     {validator: atLeast(1)}),
   'group.coordinator.append.linger.ms': define.int(-1, 'medium',
     'The duration in milliseconds that the coordinator will wait for writes to accumulate before flushing them to disk. Increasing this value improves write efficiency and batch size, but also increases the response latency for requests, as the coordinator must wait for batches to be flushed to disk before completing request processing. Transactional writes are not accumulated. Set to -1 for an adaptive linger time that minimizes latency based on the workload.',
@@ -413,11 +389,11 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
     'The heartbeat interval given to the members of a consumer group.',
     {validator: atLeast(1)}),
   'group.consumer.max.size': define.int(INT_MAX, 'medium',
-    'The maximum number of consumers that a single consumer group can accommodate. This value will only impact the new consumer coordinator. To configure the classic consumer coordinator check group.max.size instead.',
+    'The maximum number of consumers that a single consumer group can accommodate. This value will only impact groups under the CONSUMER group protocol. To configure the max group size when using the CLASSIC group protocol use group.max.size instead.',
     {validator: atLeast(1)}),
   'offset.metadata.max.bytes': define.int(4096, 'high', 'The maximum size for a metadata entry associated with an offset commit.'),
   'offsets.load.buffer.size': define.int(5 * 1024 * 1024, 'high',
-    'Batch size for reading from the offsets segments when loading offsets into the cache (soft-limit, overridden if records are too large).',
+    'Batch size for reading from the offsets segments when loading group metadata  into the cache (soft-limit, overridden if records are too large).',
     {validator: atLeast(1)}),
   'offsets.topic.replication.factor': define.short(3, 'high',
     'The replication factor for the offsets topic (set higher to ensure availability). Internal topic creation will fail until the cluster size meets this replication factor requirement.',
@@ -436,7 +412,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'offsets.retention.check.interval.ms': define.long(600000n, 'high', 'Frequency at which to check for stale offsets',
     {validator: atLeast(1)}),
   'offsets.commit.timeout.ms': define.int(5000, 'high',
-    'Offset commit will be delayed until all replicas for the offsets topic receive the commit or this timeout is reached. This is similar to the producer request timeout.',
+    'Offset commit will be delayed until all replicas for the offsets topic receive the commit or this timeout is reached. This is similar to the producer request timeout. This is applied to all the writes made by the coordinator.',
     {validator: atLeast(1)}),
 
   // ---- Transactions
@@ -483,7 +459,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
 
   // ---- Metrics and security placeholders that clients commonly pass
   'metric.reporters': define.list(['org.apache.kafka.common.metrics.JmxReporter'], 'low',
-    'A list of classes to use as metrics reporters. Implementing the <code>org.apache.kafka.common.metrics.MetricsReporter</code> interface allows plugging in classes that will be notified of new metric creation.',
+    'A list of classes to use as metrics reporters. Implementing the <code>org.apache.kafka.common.metrics.MetricsReporter</code> interface allows plugging in classes that will be notified of new metric creation. When custom reporters are set and <code>org.apache.kafka.common.metrics.JmxReporter</code> is needed, it has to be explicitly added to the list.',
     CLUSTER_WIDE),
   'sasl.enabled.mechanisms': define.list(['GSSAPI'], 'medium',
     'The list of SASL mechanisms enabled in the Kafka server. The list may contain any mechanism for which a security provider is available. Only GSSAPI is enabled by default.',
@@ -493,7 +469,7 @@ export const BROKER_CONFIG_DEFS = defineConfigs({
   'sasl.mechanism.controller.protocol': define.string('GSSAPI', 'high',
     'SASL mechanism used for communication with controllers. Default is GSSAPI.'),
   'ssl.client.auth': define.string('none', 'medium',
-    'Configures kafka broker to request client authentication.',
+    'Configures kafka broker to request client authentication. The following settings are common:  <ul> <li><code>ssl.client.auth=required</code> If set to required client authentication is required. <li><code>ssl.client.auth=requested</code> This means client authentication is optional. unlike required, if this option is set client can choose not to provide authentication information about itself <li><code>ssl.client.auth=none</code> This means client authentication is not needed.</ul>',
     {validator: caseInsensitiveValidString('required', 'requested', 'none'), ...PER_BROKER}),
   // StandardAuthorizer's setting, not KafkaConfig's: accepted silently, never described.
   'super.users': define.string('', 'medium', 'List of users that will have super user access to the cluster.', {internal: true}),

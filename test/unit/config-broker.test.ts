@@ -149,7 +149,7 @@ describe('loadBrokerConfig', () => {
     expect(BROKER_CONFIG_DEFS['num.io.threads'].dynamic).toBe('cluster-wide')
     expect(BROKER_CONFIG_DEFS['node.id'].dynamic).toBe('read-only')
     expect(BROKER_CONFIG_DEFS['num.partitions'].importance).toBe('medium')
-    expect(BROKER_CONFIG_DEFS['num.partitions'].doc).toBe('The default number of log partitions per topic')
+    expect(BROKER_CONFIG_DEFS['num.partitions'].doc).toMatch(/^The default number of log partitions per topic. This configuration affects the following paths/)
     expect(BROKER_CONFIG_DEFS['num.partitions'].validator!.describe()).toBe('[1,...]')
     expect(BROKER_CONFIG_DEFS['compression.type'].validator!.describe()).toBe('[uncompressed, zstd, lz4, snappy, gzip, producer]')
   })
