@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Broker} from '../../src/broker/broker.js'
 import {createLogger} from '../../src/broker/logger.js'
-import {API_KEY} from '../../src/protocol/generated/index.js'
+import {API_KEY, type DescribeConfigsResponse} from '../../src/protocol/generated/index.js'
 import {freePort, referenceServerProperties, startKafkaReference, type KafkaReference} from '../helpers/kafka-reference.js'
 import {assertPeers, describeRun, runKafkaTool, type RunResult} from '../helpers/peers.js'
 import {WireClient} from '../helpers/wire-client.js'
@@ -97,6 +97,32 @@ describe('kafka-configs.sh and kafka-log-dirs.sh: tskafka and Apache Kafka side 
     await Promise.all([broker?.stop(), reference?.stop()])
     if (dataDir) rmSync(dataDir, {recursive: true, force: true})
   })
+
+  it('answers DescribeConfigs for a topic and the broker field for field as Kafka does', async () => {
+    const describe = async (port: number, resourceType: number, resourceName: string) => {
+      const c = await WireClient.connect(port)
+      try {
+        const {body} = await c.request<DescribeConfigsResponse>(API_KEY.DescribeConfigs, 4, {
+          resources: [{resourceType, resourceName, configurationKeys: null}],
+          includeSynonyms: true,
+          includeDocumentation: true,
+        })
+        return new Map(body.results[0]!.configs.map((e) => [e.name, e]))
+      } finally {
+        c.close()
+      }
+    }
+    const [ourTopic, kafkaTopic, ourBroker, kafkaBroker] = await Promise.all([
+      describe(ours.port, 2, TOPIC),
+      describe(kafka.port, 2, TOPIC),
+      describe(ours.port, 4, '1'),
+      describe(kafka.port, 4, '1'),
+    ])
+    expect(ourTopic.size).toBe(33)
+    expect(new Map([...ourTopic].sort())).toEqual(new Map([...kafkaTopic].sort()))
+    const differing = [...ourBroker.values()].filter((e) => !DIFFERENT_BY_NATURE.has(e.name) && JSON.stringify(e) !== JSON.stringify(kafkaBroker.get(e.name)))
+    expect(differing.map((e) => e.name)).toEqual([])
+  }, 60_000)
 
   it('describes a topic with --all exactly as Kafka does', async () => {
     const [a, b] = await Promise.all([
