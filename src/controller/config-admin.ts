@@ -11,7 +11,7 @@ import type {AnyConfigDefinition, ConfigType} from '../config/config-def.js'
 import {brokerConfigDef} from '../config/dynamic-broker-config.js'
 import {TOPIC_CONFIG_DEFS, TopicConfig, type TopicConfigName, type TopicConfigSource} from '../config/topic-config.js'
 import {CLUSTER_RESOURCE, groupResource, topicResource} from '../broker/authorizer.js'
-import {LoggerLevels, type LogLevel} from '../broker/logger.js'
+import {LoggerLevels, type Logger, type LogLevel} from '../broker/logger.js'
 import type {RequestContext} from '../broker/request-context.js'
 import {topicNameError} from '../broker/topic-names.js'
 import {ErrorCode, KafkaError, errorMessage} from '../protocol/errors.js'
@@ -38,6 +38,8 @@ export interface ConfigAdminContext {
   readonly config: BrokerConfig
   readonly nodeId: number
   readonly loggers: LoggerLevels
+  /** Where run-time log level changes are reported. */
+  readonly log: Logger
   /** The one authorization check, for DESCRIBE_CONFIGS or ALTER_CONFIGS on a config resource. */
   authorize(operation: 'DESCRIBE_CONFIGS' | 'ALTER_CONFIGS', resourceType: number, resourceName: string): boolean
 }
@@ -50,6 +52,7 @@ export function configAdminContext(ctx: RequestContext): ConfigAdminContext {
     config,
     nodeId: state.nodeId,
     loggers: logger.levels,
+    log: logger.child(`[ConfigAdminManager[nodeId=${state.nodeId}]: `, 'kafka.server.ConfigAdminManager'),
     authorize: (operation, resourceType, resourceName) => {
       if (resourceType === ConfigResourceType.TOPIC) return ctx.authorize(operation, topicResource(resourceName))
       if (resourceType === ConfigResourceType.GROUP) return ctx.authorize(operation, groupResource(resourceName))
@@ -372,8 +375,13 @@ function alterLogLevels(ctx: ConfigAdminContext, r: IncrementalConfigResource, v
   }
   if (!validateOnly) {
     for (const c of r.configs) {
-      if (c.configOperation === 0) ctx.loggers.set(c.name, LOG4J_LEVELS[c.value!]!)
-      else ctx.loggers.unset(c.name)
+      if (c.configOperation === 0) {
+        ctx.loggers.set(c.name, LOG4J_LEVELS[c.value!]!)
+        ctx.log.warn(`Updated the log level of ${c.name} to ${c.value}`)
+      } else {
+        ctx.loggers.unset(c.name)
+        ctx.log.warn(`Unset the log level of ${c.name}`)
+      }
     }
   }
   return {errorCode: ErrorCode.NONE, errorMessage: null}
