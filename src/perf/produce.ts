@@ -18,7 +18,7 @@ import type {ClientOptions} from '../client/client.js'
 import type {ProducerConfig} from '../producer/config.js'
 import {APPENDED, type CompletedBatch, NO_MEMORY, Producer} from '../producer/producer.js'
 import {javaFixed} from './format.js'
-import {initHistograms} from './histogram.js'
+import {encodeHistogram, initHistograms} from './histogram.js'
 import type {PayloadSource} from './payload.js'
 import {type ProduceTotals, type ProduceWindow, ProducerStats, totalLine} from './producer-stats.js'
 
@@ -42,6 +42,10 @@ export interface ProducePerfOptions {
 export interface ProducePerfIo {
   /** Kafka's text lines (window lines, totals); null to print nothing. */
   line: ((text: string) => void) | null
+  /** Awaited once the producer is connected and the topic known, just before the clock starts. */
+  beforeStart?: () => Promise<void>
+  /** The statistics, once the clock starts (steadyState: the steady-state ones, from the first record after the warm-up). */
+  onStats?: (stats: ProducerStats, steadyState: boolean) => void
 }
 
 export interface ProducePerfResult {
@@ -54,8 +58,9 @@ export interface ProducePerfResult {
   avgBatchBytes: number
   compressionRatio: number
   metrics: Array<[string, number]>
-  /** The merged latency histogram, encoded (for workers). */
+  /** The latency histograms, encoded (for workers). */
   histogram?: string
+  steadyStateHistogram?: string
 }
 
 export async function runProducePerf(clientOptions: ClientOptions, config: ProducerConfig, opts: ProducePerfOptions, io: ProducePerfIo): Promise<ProducePerfResult> {
@@ -79,10 +84,12 @@ export async function runProducePerf(clientOptions: ClientOptions, config: Produ
     await producer.waitForTopic(opts.topic)
     const transactional = config.transactionalId !== null
     if (transactional) await producer.initTransactions()
+    if (io.beforeStart) await io.beforeStart()
     const print = io.line
     if (opts.warmupRecords > 0) print?.(`Warmup first ${opts.warmupRecords} records. Steady state results will print after the complete test summary.`)
 
     stats = new ProducerStats(opts.reportingIntervalMs, false, print)
+    io.onStats?.(stats, false)
     const startPerf = performance.now()
     const intervalMs = opts.throughput > 0 ? 1000 / opts.throughput : 0
     const topic = opts.topic
@@ -100,6 +107,7 @@ export async function runProducePerf(clientOptions: ClientOptions, config: Produ
       const sendStartMs = Date.now()
       if (opts.warmupRecords > 0 && i === opts.warmupRecords) {
         steady = new ProducerStats(opts.reportingIntervalMs, true, print, sendStartMs)
+        io.onStats?.(steady, true)
         stats.suppressPrinting()
         producer.sendTag = 1
       }
@@ -148,6 +156,8 @@ export async function runProducePerf(clientOptions: ClientOptions, config: Produ
       avgBatchBytes: m.batches > 0 ? m.batchBytes / m.batches : 0,
       compressionRatio: m.uncompressedBytes > 0 ? m.batchBytes / m.uncompressedBytes : 1,
       metrics,
+      histogram: encodeHistogram(stats.histogram),
+      steadyStateHistogram: steady ? encodeHistogram(steady.histogram) : undefined,
     }
   } finally {
     stats?.destroy()

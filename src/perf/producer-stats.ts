@@ -37,6 +37,13 @@ export interface ProduceWindow {
   atMs: number
 }
 
+export interface StatsDelta {
+  count: number
+  bytes: number
+  totalLatency: number
+  maxLatency: number
+}
+
 const MB = 1024 * 1024
 
 export class ProducerStats {
@@ -53,6 +60,7 @@ export class ProducerStats {
   private windowMaxLatency = 0
   private suppressed = false
   readonly windows: ProduceWindow[] = []
+  private delta = {count: 0, bytes: 0, totalLatency: 0, maxLatency: 0}
 
   constructor(
     private readonly reportingIntervalMs: number,
@@ -78,10 +86,22 @@ export class ProducerStats {
     this.windowTotalLatency += latency * count
     if (latency > this.windowMaxLatency) this.windowMaxLatency = latency
     this.histogram.recordValueWithCount(latency, count)
+    const d = this.delta
+    d.count += count
+    d.bytes += bytes
+    d.totalLatency += latency * count
+    if (latency > d.maxLatency) d.maxLatency = latency
     if (now - this.windowStart >= this.reportingIntervalMs) {
       if (this.steadyState && this.count === this.windowCount && !this.suppressed) this.print?.('In steady state.')
       this.closeWindow(now)
     }
+  }
+
+  /** What was recorded since the last call (worker processes report this to the parent). */
+  takeDelta(): StatsDelta {
+    const d = this.delta
+    this.delta = {count: 0, bytes: 0, totalLatency: 0, maxLatency: 0}
+    return d
   }
 
   /** Stops printing window lines (the warm-up stats once the steady state starts). */
