@@ -10,9 +10,9 @@ import {join} from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
 
 import {Broker} from '../../src/broker/broker.js'
-import {API_KEY, type FetchResponse, type ListOffsetsResponse} from '../../src/protocol/generated/index.js'
+import {API_KEY, type FetchResponse, type ListOffsetsResponse, type ProduceResponse} from '../../src/protocol/generated/index.js'
 import {ZERO_UUID} from '../../src/protocol/primitives.js'
-import {decodeRecordBatch, iterateBatches} from '../../src/protocol/record-batch.js'
+import {decodeRecordBatch, encodeRecordBatch, iterateBatches} from '../../src/protocol/record-batch.js'
 import {WireClient} from '../helpers/wire-client.js'
 
 export interface TestBroker {
@@ -177,4 +177,28 @@ export async function eventually<T>(check: () => T | undefined | Promise<T | und
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 50))
   }
+}
+
+export const PRODUCE_VERSION = 9
+
+/** Produce v9 of raw record batches to one partition; returns the partition's answer. */
+export async function produceRaw(c: WireClient, topic: string, partition: number, records: Buffer | null, opts: {acks?: number; version?: number; transactionalId?: string | null} = {}) {
+  const {body} = await c.request<ProduceResponse>(API_KEY.Produce, opts.version ?? PRODUCE_VERSION, produceBody(topic, partition, records, opts))
+  return body.responses[0]!.partitionResponses[0]!
+}
+
+export function produceBody(topic: string, partition: number, records: Buffer | null, opts: {acks?: number; transactionalId?: string | null} = {}) {
+  return {transactionalId: opts.transactionalId ?? null, acks: opts.acks ?? -1, timeoutMs: 30_000, topicData: [{name: topic, partitionData: [{index: partition, records}]}]}
+}
+
+/** A client-style batch of string values (baseOffset 0), optionally idempotent. */
+export function valuesBatch(values: string[], opts: {producerId?: number; producerEpoch?: number; baseSequence?: number; timestamp?: number; compression?: number; keys?: Array<string | null>} = {}): Buffer {
+  const ts = opts.timestamp ?? Date.now()
+  return encodeRecordBatch({
+    compression: opts.compression ?? 0,
+    producerId: BigInt(opts.producerId ?? -1),
+    producerEpoch: opts.producerEpoch ?? -1,
+    baseSequence: opts.baseSequence ?? -1,
+    records: values.map((v, i) => ({key: opts.keys?.[i] ?? null, value: v, timestamp: BigInt(ts + i)})),
+  })
 }
