@@ -16,6 +16,7 @@ import {
   parseTopicConfigs,
   selectForPrinting,
   selectTopics,
+  topicIncludeFilter,
 } from './topics.js'
 import {describeData, describeTables, renderDescribeText} from './topics-render.js'
 
@@ -96,6 +97,13 @@ export function checkTopicsArgs(action: TopicAction, opts: TopicsOptions): void 
   onlyWith('ifExists', ['alter', 'delete', 'describe'])
   onlyWith('ifNotExists', ['create'])
   onlyWith('excludeInternal', ['list', 'describe'])
+}
+
+/** The checks that need no broker (configs, assignment, regex), so bad input fails before connecting. */
+export function preflightTopicsArgs(action: TopicAction, opts: TopicsOptions): void {
+  if (action === 'create') parseTopicConfigs(opts.config)
+  if (opts.replicaAssignment) parseReplicaAssignment(opts.replicaAssignment)
+  if (action !== 'create' && opts.topic !== undefined) topicIncludeFilter(opts.topic)
 }
 
 export interface TopicsIo {

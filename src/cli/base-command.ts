@@ -120,6 +120,8 @@ export abstract class TskafkaCommand extends Command {
   override async catch(error: Error & {exitCode?: number}): Promise<void> {
     // this.exit() and oclif's own exits pass through untouched.
     if ((error as {code?: string}).code === 'EEXIT') throw error
+    // A flag that failed to parse is reported here; oclif would add a warning that parse() was never called.
+    ;(this as unknown as {parsed: boolean}).parsed = true
     const {connectionHint} = await import('../client/connection-target.js')
     const report = reportError(error, {
       connectionHint: this.connectionSource ? connectionHint(this.connectionSource) : undefined,

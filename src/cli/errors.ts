@@ -27,7 +27,8 @@ export interface ErrorReport {
 /** Upper-cases the first letter, so client messages ('cannot connect...') read as sentences. */
 export function sentence(message: string): string {
   const m = message.trim()
-  return m.length === 0 ? m : m[0]!.toUpperCase() + m.slice(1)
+  // Only plain words: 'key.deserializer ...' or '--flag ...' stay as they are.
+  return /^[a-z]+(\s|$)/.test(m) ? m[0]!.toUpperCase() + m.slice(1) : m
 }
 
 /**
@@ -39,8 +40,14 @@ export function reportError(error: unknown, opts: {connectionHint?: string; comm
   const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit
   if (err instanceof UsageError) return {message: withHelp(err.message, opts.commandId), exitCode: EXIT_USAGE}
   if (isOclifParseError(err)) {
-    const first = err.message.split('\n')[0]!
-    return {message: withHelp(first, opts.commandId), exitCode: EXIT_USAGE}
+    // oclif puts the detail on the lines below ("Parsing --partitions\n\tExpected an integer...").
+    const text = err.message
+      .replace(/\nSee more help with --help$/, '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .join(': ')
+    return {message: withHelp(text, opts.commandId), exitCode: EXIT_USAGE}
   }
   if (err instanceof ConnectionError) {
     const hint = opts.connectionHint ? ` ${opts.connectionHint}` : ''

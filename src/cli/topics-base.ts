@@ -6,13 +6,14 @@ import {type TopicFlagValues, topicsOptionsFrom} from './topics-flags.js'
 
 export abstract class TopicsBase extends TskafkaCommand {
   protected async runTopicAction(action: TopicAction, flags: TopicFlagValues & Record<string, unknown>, topicArg?: string): Promise<void> {
-    const [{checkTopicsArgs, runTopicsAction}, {outputMode, startSpinner}] = await Promise.all([import('../admin/topics-command.js'), import('./output.js')])
+    const [{checkTopicsArgs, preflightTopicsArgs, runTopicsAction}, {outputMode, startSpinner}] = await Promise.all([import('../admin/topics-command.js'), import('./output.js')])
     const opts = topicsOptionsFrom(flags, topicArg)
     if (flags.topic !== undefined && topicArg !== undefined && flags.topic !== topicArg) {
       const {UsageError} = await import('./errors.js')
       throw new UsageError(`two topics given: ${topicArg} and --topic ${flags.topic}`)
     }
     checkTopicsArgs(action, opts)
+    preflightTopicsArgs(action, opts)
     const mode = outputMode(flags as {output?: string; json?: boolean; yaml?: boolean}, 'text')
     const spinner = startSpinner(`${action === 'list' ? 'Listing' : action === 'describe' ? 'Describing' : 'Updating'} topics`)
     this.onCleanup(() => spinner.stop())

@@ -8,6 +8,7 @@ import type {ConnectionOptions as TlsConnectionOptions} from 'node:tls'
 
 import {parseProperties} from '../config/properties.js'
 import {DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS} from './client.js'
+import {UsageError} from '../cli/errors.js'
 import {ClientConfigError} from './errors.js'
 import {SASL_MECHANISMS, type SaslCredentials, type SaslMechanism} from './sasl.js'
 
@@ -38,7 +39,7 @@ export function parseKeyValues(entries: readonly string[], flag: string): Client
   const out: ClientProperties = new Map()
   for (const entry of entries) {
     const eq = entry.indexOf('=')
-    if (eq <= 0) throw new ClientConfigError(`invalid ${flag} '${entry}': expected key=value`)
+    if (eq <= 0) throw new UsageError(`invalid ${flag} '${entry}': expected key=value`)
     out.set(entry.slice(0, eq).trim(), entry.slice(eq + 1).trim())
   }
   return out

@@ -18,6 +18,7 @@ import {dirname, join, resolve} from 'node:path'
 
 import {parse as parseYaml, stringify as stringifyYaml} from 'yaml'
 
+import {UsageError} from '../cli/errors.js'
 import {ClientConfigError} from './errors.js'
 
 export interface ConnectionContext {
@@ -42,7 +43,7 @@ const CONTEXT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 
 export function validateContextName(name: string): void {
   if (!CONTEXT_NAME.test(name)) {
-    throw new ClientConfigError(`invalid context name '${name}': use letters, digits, '.', '_' and '-', starting with a letter or digit`)
+    throw new UsageError(`invalid context name '${name}': use letters, digits, '.', '_' and '-', starting with a letter or digit`)
   }
 }
 
