@@ -122,9 +122,9 @@ On SIGINT, at --max-messages, at --timeout-ms without records, or at --to-time i
       }
     }
     progress.count = result.count
-    if (result.reason === 'output-closed') this.err('Unable to write to standard out, closing consumer.')
+    if (result.reason === 'output-closed' || outputClosed) this.err('Unable to write to standard out, closing consumer.')
     report()
     // Kafka's console consumer leaves through its shutdown hook on Ctrl-C: the JVM's 130.
-    if (result.reason === 'stopped' && stopRequested) process.exitCode = 130
+    if (stopRequested && !outputClosed) process.exitCode = 130
   }
 }
