@@ -442,7 +442,7 @@ export class Producer {
     for (;;) {
       const conn = this.client.bootstrap
       const version = conn.versionFor(FindCoordinator)
-      const res = await conn.request(FindCoordinator, {key: txnId, keyType: CoordinatorType.TRANSACTION, coordinatorKeys: [txnId]}, version)
+      const res = await conn.request(FindCoordinator, {key: version < 4 ? txnId : '', keyType: CoordinatorType.TRANSACTION, coordinatorKeys: version >= 4 ? [txnId] : []}, version)
       const c = version >= 4 ? res.coordinators[0] : {errorCode: res.errorCode, nodeId: res.nodeId, host: res.host, port: res.port, errorMessage: res.errorMessage}
       if (c && c.errorCode === 0) {
         this.coordinator = c.nodeId
