@@ -70,6 +70,11 @@ export interface BrokerStateInit {
   endpoints: ReadonlyMap<string, BrokerEndpoint>
   /** Endpoints of the controller listeners, for DescribeCluster on a controller listener. */
   controllerEndpoints: ReadonlyMap<string, BrokerEndpoint>
+  /**
+   * Whether this node starts fenced, until its own registration is replayed from the metadata
+   * log (the controller unfences it). Default false.
+   */
+  fenced?: boolean
 }
 
 /**
@@ -98,7 +103,7 @@ export class BrokerState {
     this.clusterId = init.clusterId
     this.nodeId = init.nodeId
     this.brokerEpoch = BigInt(Date.now())
-    this.brokers.set(init.nodeId, {nodeId: init.nodeId, rack: init.rack, endpoints: init.endpoints, fenced: false})
+    this.brokers.set(init.nodeId, {nodeId: init.nodeId, rack: init.rack, endpoints: init.endpoints, fenced: init.fenced ?? false})
     this.controllers.set(init.nodeId, {nodeId: init.nodeId, rack: init.rack, endpoints: init.controllerEndpoints, fenced: false})
     // A lone combined broker is its own controller.
     this.controller = init.nodeId
@@ -135,6 +140,12 @@ export class BrokerState {
 
   setController(nodeId: number): void {
     this.controller = nodeId
+  }
+
+  /** The controller quorum's voters with their controller endpoints (controller.quorum.voters). */
+  setControllerNodes(nodes: readonly BrokerInfo[]): void {
+    this.controllers.clear()
+    for (const n of nodes) this.controllers.set(n.nodeId, n)
   }
 
   // ---- Features

@@ -1,8 +1,12 @@
 // The broker process: formats its log directories on first start, loads the
 // API handlers, binds one TCP listener per configured listener (port 0 picks
-// a free port, which is then advertised), and serves connections until
-// stop() shuts it down gracefully: stop accepting, answer what is in flight,
-// close the sockets.
+// a free port, which is then advertised), joins the controller quorum (a lone
+// node is a quorum of one), registers with the active controller and, once
+// unfenced, serves clients until stop() shuts it down gracefully: controlled
+// shutdown (leadership moves away), resign from the quorum, stop accepting,
+// answer what is in flight, close the sockets. Controller-listener
+// connections are served from the start (peers vote and fetch before this
+// broker is ready); client connections wait until it is unfenced.
 
 import {createServer, type Server, type Socket} from 'node:net'
 import {hostname} from 'node:os'
@@ -10,6 +14,7 @@ import {hostname} from 'node:os'
 import {BrokerConfig, loadBrokerConfig, unusedConfigsWarning, type Endpoint} from '../config/broker-config.js'
 import {ConfigError} from '../config/config-def.js'
 import {ensureFormatted} from '../config/meta-properties.js'
+import {BrokerLifecycleManager} from '../controller/broker-lifecycle.js'
 import {Controller} from '../controller/controller.js'
 import {MetadataLog} from '../controller/metadata-log.js'
 import {GroupCoordinator} from '../group/coordinator.js'
@@ -50,6 +55,8 @@ export interface BoundEndpoint {
 
 /** How long stop() waits for in-flight requests before cutting connections. */
 const STOP_GRACE_MS = 5000
+/** How long stop() waits for the controller to move this broker's leaderships away. */
+const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 5000
 
 export class BrokerStartError extends Error {
   override name = 'BrokerStartError'
@@ -69,6 +76,7 @@ export class Broker {
   readonly logManager: LogManager
   readonly replicaManager: ReplicaManager
   readonly groupCoordinator: GroupCoordinator
+  readonly lifecycle: BrokerLifecycleManager | null
   private readonly listeners: ListenerRuntime[]
   private readonly connections = new Set<Connection>()
   private readonly services: BrokerServices
@@ -87,6 +95,7 @@ export class Broker {
     logManager: LogManager
     replicaManager: ReplicaManager
     groupCoordinator: GroupCoordinator
+    lifecycle: BrokerLifecycleManager | null
     listeners: ListenerRuntime[]
   }) {
     this.config = parts.config
@@ -97,6 +106,7 @@ export class Broker {
     this.logManager = parts.logManager
     this.replicaManager = parts.replicaManager
     this.groupCoordinator = parts.groupCoordinator
+    this.lifecycle = parts.lifecycle
     this.listeners = parts.listeners
     const {config, state, registry, logger, controller, logManager, replicaManager, groupCoordinator} = parts
     this.services = {config, state, registry, logger, controller, logManager, replicaManager, groupCoordinator}
@@ -132,10 +142,12 @@ export class Broker {
 
     const runtimes: ListenerRuntime[] = []
     let broker: Broker | undefined
-    // Connections that arrive before the broker object exists wait here (their data stays buffered).
+    let ready = false
+    // Connections that arrive before they can be served wait here (their data stays buffered):
+    // controller-listener ones until the broker object exists, client ones until it is unfenced.
     const early: Array<[Socket, BoundEndpoint]> = []
     const onConnection = (listener: BoundEndpoint) => (socket: Socket) => {
-      if (broker) broker.accept(socket, listener)
+      if (broker && (ready || listener.listenerType === 'controller')) broker.accept(socket, listener)
       else early.push([socket, listener])
     }
     try {
@@ -153,11 +165,14 @@ export class Broker {
       throw e
     }
 
+    const ownEndpoints = advertisedEndpoints(cfg.advertisedBrokerListeners, runtimes)
     const state = new BrokerState({
       clusterId: formatted.clusterId,
       nodeId,
       rack: cfg.rack,
-      endpoints: advertisedEndpoints(cfg.advertisedBrokerListeners, runtimes),
+      // Fenced until the controller unfences this broker's registration.
+      fenced: true,
+      endpoints: ownEndpoints,
       controllerEndpoints: advertisedEndpoints(
         cfg.listeners.filter((l) => controllerNames.has(l.listenerName)),
         runtimes,
@@ -201,10 +216,33 @@ export class Broker {
       throw e
     }
     state.topicAutoCreator = (name) => controller.autoCreateTopic(name)
-    broker = new Broker({config: cfg, state, registry, logger, controller, logManager, replicaManager, groupCoordinator, listeners: runtimes})
+    const lifecycle = cfg.processRoles.includes('broker')
+      ? new BrokerLifecycleManager({controller, state, config: cfg, logger, endpoints: [...ownEndpoints.values()]})
+      : null
+    broker = new Broker({config: cfg, state, registry, logger, controller, logManager, replicaManager, groupCoordinator, lifecycle, listeners: runtimes})
     controller.publishInitial()
     replicaManager.startup()
-    for (const [socket, listener] of early.splice(0)) broker.accept(socket, listener)
+    const acceptEarly = (all: boolean) => {
+      const waiting = early.splice(0)
+      for (const [socket, listener] of waiting) {
+        if (all || listener.listenerType === 'controller') broker!.accept(socket, listener)
+        else early.push([socket, listener])
+      }
+    }
+    acceptEarly(false)
+    try {
+      controller.start()
+      if (lifecycle) {
+        lifecycle.start()
+        await lifecycle.waitUntilUnfenced(cfg.get('initial.broker.registration.timeout.ms'))
+      }
+    } catch (e) {
+      for (const [socket] of early.splice(0)) socket.destroy()
+      await broker.stop()
+      throw new BrokerStartError(e instanceof Error ? e.message : String(e))
+    }
+    ready = true
+    acceptEarly(true)
     for (const r of runtimes) {
       const adv = state.broker(nodeId)?.endpoints.get(r.endpoint.listenerName)
       const advText = adv ? ` (advertised as ${adv.listenerName}://${formatHostPort(adv.host, adv.port)})` : ''
@@ -260,6 +298,13 @@ export class Broker {
   private async doStop(): Promise<void> {
     const serverLog = this.logger.child(`[KafkaRaftServer nodeId=${this.nodeId}] `, 'kafka.server.KafkaRaftServer')
     serverLog.info('shutting down')
+    if (this.lifecycle) {
+      // Leadership can move only to another live broker: alone, there is nothing to hand over.
+      const others = this.state.aliveBrokers().some((b) => b.nodeId !== this.nodeId)
+      if (others) await this.lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS)
+      else this.lifecycle.stop()
+    }
+    await this.controller.shutdown()
     const serversClosed = Promise.all(this.listeners.map((l) => closeServer(l.server)))
     for (const c of this.connections) c.drain()
     // Parked JoinGroup/SyncGroup requests answer NOT_COORDINATOR; group timers stop.

@@ -40,6 +40,8 @@ export interface ConfigAdminContext {
   readonly loggers: LoggerLevels
   /** Where run-time log level changes are reported. */
   readonly log: Logger
+  /** True on the controller listener: a broker forwarded the request, and it is decided here. */
+  readonly forwarded: boolean
   /** The one authorization check, for DESCRIBE_CONFIGS or ALTER_CONFIGS on a config resource. */
   authorize(operation: 'DESCRIBE_CONFIGS' | 'ALTER_CONFIGS', resourceType: number, resourceName: string): boolean
 }
@@ -53,6 +55,7 @@ export function configAdminContext(ctx: RequestContext): ConfigAdminContext {
     nodeId: state.nodeId,
     loggers: logger.levels,
     log: logger.child(`[ConfigAdminManager[nodeId=${state.nodeId}]: `, 'kafka.server.ConfigAdminManager'),
+    forwarded: ctx.listenerType === 'controller',
     authorize: (operation, resourceType, resourceName) => {
       if (resourceType === ConfigResourceType.TOPIC) return ctx.authorize(operation, topicResource(resourceName))
       if (resourceType === ConfigResourceType.GROUP) return ctx.authorize(operation, groupResource(resourceName))
@@ -287,8 +290,8 @@ function alterRemaining<R extends {resourceType: number; resourceName: string}>(
   ctx: ConfigAdminContext,
   resources: readonly R[],
   settled: Preprocessed,
-  alter: (rs: R[]) => ConfigResourceResult[],
-): AlterConfigsOutcome[] {
+  alter: (rs: R[]) => Promise<ConfigResourceResult[]>,
+): Promise<AlterConfigsOutcome[]> {
   const pending: Array<[number, R]> = []
   resources.forEach((r, i) => {
     if (settled.has(i)) return
@@ -297,16 +300,18 @@ function alterRemaining<R extends {resourceType: number; resourceName: string}>(
       settled.set(i, {errorCode: code, errorMessage: errorMessage(code)})
     } else pending.push([i, r])
   })
-  const decided = pending.length > 0 ? alter(pending.map(([, r]) => r)) : []
-  pending.forEach(([i], j) => settled.set(i, decided[j]!))
-  return resources.map((r, i) => ({...settled.get(i)!, resourceType: r.resourceType, resourceName: r.resourceName}))
+  const finish = (decided: ConfigResourceResult[]): AlterConfigsOutcome[] => {
+    pending.forEach(([i], j) => settled.set(i, decided[j]!))
+    return resources.map((r, i) => ({...settled.get(i)!, resourceType: r.resourceType, resourceName: r.resourceName}))
+  }
+  return pending.length > 0 ? alter(pending.map(([, r]) => r)).then(finish) : Promise.resolve(finish([]))
 }
 
 /** IncrementalAlterConfigs (SET / DELETE / APPEND / SUBTRACT), BROKER_LOGGER included. */
 export function incrementalAlterConfigs(
   ctx: ConfigAdminContext,
   request: {resources: readonly IncrementalConfigResource[]; validateOnly: boolean},
-): AlterConfigsOutcome[] {
+): Promise<AlterConfigsOutcome[]> {
   const settled = preprocessCommon(
     request.resources,
     (c) => c.configOperation !== 1 && c.value === null,
@@ -316,11 +321,11 @@ export function incrementalAlterConfigs(
       return null
     },
   )
-  return alterRemaining(ctx, request.resources, settled, (rs) => ctx.controller.incrementalAlterConfigs(rs, request.validateOnly))
+  return alterRemaining(ctx, request.resources, settled, (rs) => ctx.controller.incrementalAlterConfigs(rs, request.validateOnly, {forwarded: ctx.forwarded}))
 }
 
 /** AlterConfigs, the legacy API: each resource's set replaces all its dynamic configs; no BROKER_LOGGER. */
-export function legacyAlterConfigs(ctx: ConfigAdminContext, request: {resources: readonly LegacyConfigResource[]; validateOnly: boolean}): AlterConfigsOutcome[] {
+export function legacyAlterConfigs(ctx: ConfigAdminContext, request: {resources: readonly LegacyConfigResource[]; validateOnly: boolean}): Promise<AlterConfigsOutcome[]> {
   const settled = preprocessCommon(
     request.resources,
     (c) => c.value === null,
@@ -331,7 +336,7 @@ export function legacyAlterConfigs(ctx: ConfigAdminContext, request: {resources:
       return null
     },
   )
-  return alterRemaining(ctx, request.resources, settled, (rs) => ctx.controller.legacyAlterConfigs(rs, request.validateOnly))
+  return alterRemaining(ctx, request.resources, settled, (rs) => ctx.controller.legacyAlterConfigs(rs, request.validateOnly, {forwarded: ctx.forwarded}))
 }
 
 /** log4j's levels as Kafka accepts them (LogLevelConfig.VALID_LOG_LEVELS), and ours for each. */

@@ -1,28 +1,54 @@
-// The controller of a single-node (combined broker+controller) cluster: it decides every metadata
-// change as a list of records (Kafka's ReplicationControlManager and ConfigurationControlManager
-// rules and messages), makes them durable in the metadata log, applies them to the image that
-// handlers read (BrokerState for topics and partitions, ConfigImage for dynamic configs), and
-// then tells the listeners (replica manager, group coordinator) what changed.
+// The controller: it decides every metadata change as a list of records (Kafka's
+// ReplicationControlManager, ConfigurationControlManager and ClusterControlManager rules and
+// messages), and keeps every node's image of the cluster metadata.
 //
-// Everything here runs synchronously on the event loop, so a decision and its commit cannot
-// interleave with another request: the event loop is the single owner of the metadata.
+// - On every node, committed records of the metadata log (the Raft client hands them over in
+//   order, once committed by a majority of the controller quorum) are applied to the image that
+//   handlers read (BrokerState for brokers, topics and partitions; ConfigImage for dynamic
+//   configs), and the listeners (replica manager, group coordinator) hear what changed.
+// - On the active controller (the Raft leader) only, admin requests are planned against the
+//   image, one at a time (a queue): plan, append as leader, wait for the commit, answer. The
+//   next plan sees the previous change applied.
+// - On any other node, the same calls are forwarded to the active controller over its
+//   controller listener (CreateTopics, DeleteTopics, CreatePartitions, IncrementalAlterConfigs,
+//   AlterConfigs, BrokerRegistration, BrokerHeartbeat, UnregisterBroker), as Kafka's brokers
+//   forward them, and its answer is relayed. submit() is the one place that decides.
+// - The active controller also tracks broker heartbeats: it unfences brokers that caught up,
+//   fences brokers whose session expired (moving their partition leadership to the ISR), and
+//   walks brokers through controlled shutdown.
+//
+// A lone node (no controller.quorum.voters) is a quorum of one: it leads at once and every
+// commit is immediate, so a single broker behaves as it always did.
+
+import {randomBytes} from 'node:crypto'
 
 import type {BrokerConfig} from '../config/broker-config.js'
 import {ConfigError, valueToString, type AnyConfigDefinition} from '../config/config-def.js'
 import {brokerConfigDef, usableDynamicConfigs, validateDynamicBrokerUpdate} from '../config/dynamic-broker-config.js'
 import {TOPIC_CONFIG_DEFS, TopicConfig, isTopicConfigName, validateTopicOverrides, type TopicConfigSource} from '../config/topic-config.js'
-import {INTERNAL_TOPICS, type BrokerState, type PartitionState, type TopicState} from '../broker/broker-state.js'
+import {INTERNAL_TOPICS, METADATA_VERSION_LEVEL, type BrokerInfo, type BrokerState, type PartitionState, type TopicState} from '../broker/broker-state.js'
 import type {Logger} from '../broker/logger.js'
 import {topicNameError} from '../broker/topic-names.js'
 import type {CreatableTopic} from '../protocol/generated/create-topics-request.js'
 import type {CreatableTopicConfigs, CreatableTopicResult} from '../protocol/generated/create-topics-response.js'
 import type {CreatePartitionsTopic} from '../protocol/generated/create-partitions-request.js'
+import type {BrokerHeartbeatRequest} from '../protocol/generated/broker-heartbeat-request.js'
+import type {BrokerHeartbeatResponse} from '../protocol/generated/broker-heartbeat-response.js'
+import type {BrokerRegistrationRequest} from '../protocol/generated/broker-registration-request.js'
+import type {BrokerRegistrationResponse} from '../protocol/generated/broker-registration-response.js'
 import {ErrorCode, KafkaError, errorMessage, errorName} from '../protocol/errors.js'
 import {ZERO_UUID} from '../protocol/primitives.js'
+import {brokerInfoOf, ClusterControl} from './cluster-control.js'
 import {ConfigImage} from './config-image.js'
+import {electForLeaderlessPartition, removeBrokerFromPartition, type PartitionChange} from './leader-election.js'
 import type {MetadataDelta, MetadataListener, PartitionRegistration} from './metadata-delta.js'
-import type {MetadataLog} from './metadata-log.js'
-import {ConfigResourceType, LeaderRecoveryState, type ConfigRecord, type MetadataRecord, type PartitionRecord} from './metadata-records.js'
+import type {MetadataBatch, MetadataLog} from './metadata-log.js'
+import {ConfigResourceType, LeaderRecoveryState, type ConfigRecord, type MetadataRecord, type PartitionChangeRecord, type PartitionRecord} from './metadata-records.js'
+import {AlterConfigs, BrokerHeartbeat, BrokerRegistration, CreatePartitions, CreateTopics, DeleteTopics, IncrementalAlterConfigs, UnregisterBroker} from './raft/node-apis.js'
+import {NodeChannel} from './raft/node-channel.js'
+import {QuorumStateStore} from './raft/quorum-state-store.js'
+import {NotLeaderError, RaftClient, type RaftListener} from './raft/raft-client.js'
+import {parseBootstrapServers, parseQuorumVoters} from './raft/voters.js'
 import {assignReplicas} from './replica-placement.js'
 
 /** DescribeConfigs/CreateTopics config source ids. */
@@ -102,6 +128,64 @@ export interface ControllerOptions {
   random?: () => number
 }
 
+/** How long an admin request keeps trying to reach an active controller. */
+const SUBMIT_TIMEOUT_MS = 30_000
+/** Per-attempt timeout of a forwarded request (it waits for the commit on the controller). */
+const FORWARD_REQUEST_TIMEOUT_MS = 15_000
+const RETRY_BACKOFF_MS = 50
+
+/** Who asks: a handler on a broker listener (forward if need be) or on the controller listener (never forward again). */
+export interface SubmitOptions {
+  forwarded?: boolean
+}
+
+export class NotControllerError extends KafkaError {
+  constructor(message = 'This node is not the active controller.') {
+    super(ErrorCode.NOT_CONTROLLER, message)
+  }
+}
+
+type PartitionResult = {name: string; errorCode: number; errorMessage: string | null}
+
+/** A controller operation: planned on the active controller, or forwarded to it. */
+type Op =
+  | {kind: 'createTopics'; topics: readonly CreatableTopic[]; validateOnly: boolean}
+  | {kind: 'deleteTopics'; entries: readonly {name: string | null; topicId: string}[]}
+  | {kind: 'createPartitions'; topics: readonly CreatePartitionsTopic[]; validateOnly: boolean}
+  | {kind: 'incrementalAlterConfigs'; resources: readonly IncrementalConfigResource[]; validateOnly: boolean}
+  | {kind: 'legacyAlterConfigs'; resources: readonly LegacyConfigResource[]; validateOnly: boolean}
+  | {kind: 'registerBroker'; request: BrokerRegistrationRequest}
+  | {kind: 'brokerHeartbeat'; request: BrokerHeartbeatRequest}
+  | {kind: 'unregisterBroker'; brokerId: number}
+  | {kind: 'internal'; name: string; plan: () => MetadataRecord[]}
+
+interface OpResults {
+  createTopics: CreatableTopicResult[]
+  deleteTopics: TopicDeletionResult[]
+  createPartitions: PartitionResult[]
+  incrementalAlterConfigs: ConfigResourceResult[]
+  legacyAlterConfigs: ConfigResourceResult[]
+  registerBroker: BrokerRegistrationResponse
+  brokerHeartbeat: BrokerHeartbeatResponse
+  unregisterBroker: {errorCode: number; errorMessage: string | null}
+  internal: void
+}
+
+type ResultOf<O extends Op> = OpResults[O['kind']]
+
+interface Queued {
+  op: Op
+  resolve(value: unknown): void
+  reject(error: unknown): void
+}
+
+interface CommitWaiter {
+  offset: number
+  resolve(): void
+  reject(error: unknown): void
+}
+
+
 function randomTopicId(random: () => number): string {
   const bytes = Buffer.alloc(16)
   for (let i = 0; i < 16; i++) bytes[i] = Math.floor(random() * 256)
@@ -110,16 +194,29 @@ function randomTopicId(random: () => number): string {
   return id === ZERO_UUID || id.startsWith('-') ? randomTopicId(random) : id
 }
 
-export class Controller {
+export class Controller implements RaftListener {
   readonly configs = new ConfigImage()
+  /** Broker registrations (every node) and heartbeat sessions (the active controller). */
+  readonly cluster = new ClusterControl()
+  readonly raft: RaftClient
   private readonly listeners: MetadataListener[] = []
   private readonly config: BrokerConfig
   private readonly state: BrokerState
   private readonly metadataLog: MetadataLog
   private readonly log: Logger
   private readonly random: () => number
+  private readonly channel: NodeChannel
   /** Pending delta of the commit being applied. */
   private delta: MetadataDelta | null = null
+  private published = false
+  /** The active controller: leader, its epoch's first record committed and applied. */
+  private active = false
+  private readonly queue: Queued[] = []
+  private running = false
+  private commitWaiters: CommitWaiter[] = []
+  private fenceTimer: NodeJS.Timeout | null = null
+  private readonly leaderWaiters = new Set<() => void>()
+  private closed = false
 
   private constructor(opts: ControllerOptions) {
     this.config = opts.config
@@ -127,20 +224,49 @@ export class Controller {
     this.metadataLog = opts.metadataLog
     this.log = opts.logger.child(`[QuorumController id=${opts.state.nodeId}] `, 'org.apache.kafka.controller.QuorumController')
     this.random = opts.random ?? Math.random
+    const cfg = opts.config
+    const voters = parseQuorumVoters(cfg.get('controller.quorum.voters'))
+    const isController = cfg.processRoles.includes('controller')
+    const controllerListenerName = cfg.controllerListenerNames[0] ?? 'CONTROLLER'
+    this.raft = new RaftClient(
+      {
+        nodeId: opts.state.nodeId,
+        clusterId: opts.state.clusterId,
+        voters,
+        bootstrapServers: parseBootstrapServers(cfg.get('controller.quorum.bootstrap.servers')),
+        isController,
+        controllerListenerName,
+        electionTimeoutMs: cfg.get('controller.quorum.election.timeout.ms'),
+        electionBackoffMaxMs: cfg.get('controller.quorum.election.backoff.max.ms'),
+        fetchTimeoutMs: cfg.get('controller.quorum.fetch.timeout.ms'),
+        requestTimeoutMs: cfg.get('controller.quorum.request.timeout.ms'),
+        retryBackoffMs: cfg.get('controller.quorum.retry.backoff.ms'),
+      },
+      opts.metadataLog,
+      new QuorumStateStore(opts.metadataLog.dir),
+      this,
+      opts.logger,
+      this.random,
+    )
+    this.channel = new NodeChannel({clientId: `controller-forwarder-${opts.state.nodeId}`, requestTimeoutMs: FORWARD_REQUEST_TIMEOUT_MS, connectTimeoutMs: 5000})
+    const controllerNodes: BrokerInfo[] = [...voters.values()].map((v) => ({
+      nodeId: v.id,
+      rack: null,
+      fenced: false,
+      endpoints: new Map([[controllerListenerName, {listenerName: controllerListenerName, host: v.host, port: v.port, securityProtocol: 'PLAINTEXT'}]]),
+    }))
+    if (controllerNodes.length > 0) this.state.setControllerNodes(controllerNodes)
   }
 
-  /** Replays the metadata log into the image. Listeners hear nothing until publishInitial(). */
+  /**
+   * Opens the controller over the metadata log and replays the committed prefix this node
+   * knows. Listeners hear nothing until publishInitial(); the quorum starts with start().
+   */
   static open(opts: ControllerOptions): Controller {
     const c = new Controller(opts)
-    const records = opts.metadataLog.readAll()
-    for (const r of records) c.apply(r)
-    c.log.info(`Replayed ${records.length} metadata records; ${opts.state.topics().length} topics.`)
+    c.raft.replayLocal()
+    c.log.info(`Replayed the metadata log up to offset ${c.raft.committedOffset}; ${opts.state.topics().length} topics.`)
     c.refreshDynamicBrokerConfigs()
-    // Kafka 4 clusters run with Eligible Leader Replicas: the controller pins min.insync.replicas at
-    // the cluster level to the static value when it is not set there yet.
-    if (!c.configs.get(ConfigResourceType.BROKER, '').has(MIN_INSYNC_REPLICAS)) {
-      c.commit([{type: 'ConfigRecord', resourceType: ConfigResourceType.BROKER, resourceName: '', name: MIN_INSYNC_REPLICAS, value: String(opts.config.get(MIN_INSYNC_REPLICAS))}])
-    }
     return c
   }
 
@@ -148,15 +274,51 @@ export class Controller {
     this.listeners.push(listener)
   }
 
-  /** Tells every listener the whole image, as a delta from nothing. */
+  /** Tells every listener the whole image, as a delta from nothing; later commits arrive as deltas. */
   publishInitial(): void {
     const delta: MetadataDelta = {initial: true, changedPartitions: [], deletedTopics: [], changedTopicConfigs: [], brokerConfigsChanged: false}
     for (const t of this.state.topics()) for (const p of t.partitions) delta.changedPartitions.push(this.registration(t, p))
+    this.published = true
     for (const l of this.listeners) l.applyMetadataDelta(delta)
   }
 
+  /** Joins the controller quorum (or finds it, as an observer). A lone voter leads before this returns. */
+  start(): void {
+    this.raft.start()
+  }
+
+  /** Resigns leadership (if held) so the others elect at once, then stops the quorum client. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return
+    this.deactivate(new NotControllerError('The controller is shutting down.'))
+    await this.raft.shutdown()
+    this.closed = true
+    this.channel.close()
+    for (const w of this.leaderWaiters) w()
+  }
+
   close(): void {
+    this.closed = true
     this.metadataLog.close()
+  }
+
+  /** The active controller's id, -1 while there is none. */
+  get activeControllerId(): number {
+    return this.raft.leaderId
+  }
+
+  get isActive(): boolean {
+    return this.active
+  }
+
+  /** The offset of the last record applied to this node's image (-1 for none). */
+  get lastAppliedOffset(): number {
+    return this.raft.committedOffset - 1
+  }
+
+  /** The controller-listener address of a controller node (for forwarding and DescribeQuorum relays). */
+  controllerAddress(nodeId: number): {host: string; port: number} | undefined {
+    return this.raft.nodeAddress(nodeId)
   }
 
   // ---------------------------------------------------------------- topics
@@ -174,7 +336,17 @@ export class Controller {
    * CreateTopics, as Kafka's controller: names validated, existing and colliding topics refused,
    * configs validated, replicas placed; with validateOnly nothing is written.
    */
-  createTopics(topics: readonly CreatableTopic[], validateOnly: boolean): CreatableTopicResult[] {
+  async createTopics(topics: readonly CreatableTopic[], validateOnly: boolean, opts: SubmitOptions = {}): Promise<CreatableTopicResult[]> {
+    if (topics.length === 0) return []
+    try {
+      return await this.submit({kind: 'createTopics', topics, validateOnly}, opts)
+    } catch (e) {
+      const err = toKafkaError(e)
+      return topics.map((t) => errorTopicResult(t.name, err))
+    }
+  }
+
+  private planCreateTopics(topics: readonly CreatableTopic[]): {records: MetadataRecord[]; result: CreatableTopicResult[]} {
     const errors = new Map<string, KafkaError>()
     const seen = new Set<string>()
     for (const t of topics) {
@@ -201,8 +373,7 @@ export class Controller {
         this.log.info(`CreateTopics ${t.name}: ${errorName(error.code)} (${error.message})`)
       } else results.push(result!)
     }
-    if (!validateOnly) this.commit(records)
-    return results
+    return {records, result: results}
   }
 
   private planTopic(t: CreatableTopic, records: MetadataRecord[], pendingNames: readonly string[]): CreatableTopicResult {
@@ -324,32 +495,44 @@ export class Controller {
     }
   }
 
+
   /**
    * Creates an internal topic (__consumer_offsets, __transaction_state) if it does not exist yet,
    * with the replication factor capped at the live broker count, as Kafka's auto-creation does.
+   * Never rejects: a failure is logged and the next caller tries again.
    */
-  ensureInternalTopic(name: string, numPartitions: number, replicationFactor: number, configs: Record<string, string>): TopicState {
-    const existing = this.state.topic(name)
-    if (existing) return existing
+  async ensureInternalTopic(name: string, numPartitions: number, replicationFactor: number, configs: Record<string, string>): Promise<void> {
+    if (this.state.topic(name)) return
     const rf = Math.max(1, Math.min(replicationFactor, this.state.aliveBrokers().length))
-    const [result] = this.createTopics(
+    const [result] = await this.createTopics(
       [{name, numPartitions, replicationFactor: rf, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({name: n, value}))}],
       false,
     )
-    if (result!.errorCode !== ErrorCode.NONE) throw new KafkaError(result!.errorCode, result!.errorMessage ?? `Could not create ${name}`)
-    return this.state.topic(name)!
+    if (result!.errorCode !== ErrorCode.NONE && result!.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
+      this.log.warn(`Could not create the internal topic ${name}: ${errorName(result!.errorCode)} (${result!.errorMessage ?? ''})`)
+    }
   }
 
   /** Auto-creation from Metadata: the broker's default partition count and replication factor. */
-  autoCreateTopic(name: string): void {
-    const [result] = this.createTopics([{name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: []}], false)
+  async autoCreateTopic(name: string): Promise<void> {
+    const [result] = await this.createTopics([{name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: []}], false)
     if (result!.errorCode !== ErrorCode.NONE && result!.errorCode !== ErrorCode.TOPIC_ALREADY_EXISTS) {
       throw new KafkaError(result!.errorCode, result!.errorMessage ?? '')
     }
   }
 
   /** DeleteTopics by name or id (exactly one of them per entry), as Kafka's ControllerApis. */
-  deleteTopics(entries: readonly {name: string | null; topicId: string}[]): TopicDeletionResult[] {
+  async deleteTopics(entries: readonly {name: string | null; topicId: string}[], opts: SubmitOptions = {}): Promise<TopicDeletionResult[]> {
+    if (entries.length === 0) return []
+    try {
+      return await this.submit({kind: 'deleteTopics', entries}, opts)
+    } catch (e) {
+      const err = toKafkaError(e)
+      return entries.map((x) => ({name: x.name, topicId: x.topicId, errorCode: err.code, errorMessage: err.message}))
+    }
+  }
+
+  private planDeleteTopics(entries: readonly {name: string | null; topicId: string}[]): {records: MetadataRecord[]; result: TopicDeletionResult[]} {
     const results: TopicDeletionResult[] = []
     const records: MetadataRecord[] = []
     const names = new Map<string, number>()
@@ -390,14 +573,23 @@ export class Controller {
       remove(t)
       results.push({name: t.name, topicId: id, errorCode: ErrorCode.NONE, errorMessage: null})
     }
-    this.commit(records)
-    return results
+    return {records, result: results}
   }
 
   /** CreatePartitions: increase only, optional manual assignments for the new partitions. */
-  createPartitions(topics: readonly CreatePartitionsTopic[], validateOnly: boolean): {name: string; errorCode: number; errorMessage: string | null}[] {
+  async createPartitions(topics: readonly CreatePartitionsTopic[], validateOnly: boolean, opts: SubmitOptions = {}): Promise<PartitionResult[]> {
+    if (topics.length === 0) return []
+    try {
+      return await this.submit({kind: 'createPartitions', topics, validateOnly}, opts)
+    } catch (e) {
+      const err = toKafkaError(e)
+      return topics.map((t) => ({name: t.name, errorCode: err.code, errorMessage: err.message}))
+    }
+  }
+
+  private planCreatePartitions(topics: readonly CreatePartitionsTopic[]): {records: MetadataRecord[]; result: PartitionResult[]} {
     const records: MetadataRecord[] = []
-    const results = topics.map((topic) => {
+    const result = topics.map((topic) => {
       try {
         records.push(...this.planPartitions(topic))
         return {name: topic.name, errorCode: ErrorCode.NONE, errorMessage: null}
@@ -406,8 +598,7 @@ export class Controller {
         return {name: topic.name, errorCode: err.code, errorMessage: err.message}
       }
     })
-    if (!validateOnly) this.commit(records)
-    return results
+    return {records, result}
   }
 
   private planPartitions(topic: CreatePartitionsTopic): PartitionRecord[] {
@@ -451,44 +642,57 @@ export class Controller {
     return assignments.map((replicas, i) => this.newPartitionRecord(t.topicId, current + i, replicas))
   }
 
+
   // ---------------------------------------------------------------- configs
 
   /**
    * IncrementalAlterConfigs for TOPIC and BROKER resources, as Kafka's forwarding broker
    * (ConfigAdminManager) and controller (ConfigurationControlManager) decide it together. The
    * request-level checks (duplicate resources and keys, null values, BROKER_LOGGER) are done by
-   * the caller (config-admin.ts). Each resource gets its own result; the changes of every
-   * successful resource are committed at once, unless validateOnly.
+   * the caller (config-admin.ts). The receiving broker checks each resource against its own id
+   * and config first; the controller then decides the rest. Each resource gets its own result;
+   * the changes of every successful resource are committed at once, unless validateOnly.
    */
-  incrementalAlterConfigs(resources: readonly IncrementalConfigResource[], validateOnly: boolean): ConfigResourceResult[] {
-    return this.alterConfigResources(resources.map((r) => () => this.planIncremental(r)), validateOnly, resources)
+  async incrementalAlterConfigs(resources: readonly IncrementalConfigResource[], validateOnly: boolean, opts: SubmitOptions = {}): Promise<ConfigResourceResult[]> {
+    return this.alterConfigs(resources, validateOnly, opts, (r, id) => this.planIncremental(r, id), (rs) => ({kind: 'incrementalAlterConfigs', resources: rs, validateOnly}))
   }
 
   /** AlterConfigs (the legacy API): each resource's given set replaces all its dynamic configs. */
-  legacyAlterConfigs(resources: readonly LegacyConfigResource[], validateOnly: boolean): ConfigResourceResult[] {
-    return this.alterConfigResources(resources.map((r) => () => this.planLegacy(r)), validateOnly, resources)
+  async legacyAlterConfigs(resources: readonly LegacyConfigResource[], validateOnly: boolean, opts: SubmitOptions = {}): Promise<ConfigResourceResult[]> {
+    return this.alterConfigs(resources, validateOnly, opts, (r, id) => this.planLegacy(r, id), (rs) => ({kind: 'legacyAlterConfigs', resources: rs, validateOnly}))
   }
 
-  /** One resource's incremental operations; throws KafkaError with Kafka's message. */
-  alterConfigs(resourceType: number, resourceName: string, ops: readonly ConfigOp[], validateOnly: boolean): void {
-    const configs = ops.map((o) => ({name: o.name, configOperation: CONFIG_OP_IDS[o.op], value: o.value}))
-    const [result] = this.incrementalAlterConfigs([{resourceType, resourceName, configs}], validateOnly)
-    if (result!.errorCode !== ErrorCode.NONE) throw new KafkaError(result!.errorCode, result!.errorMessage ?? undefined)
-  }
-
-  /** One resource's legacy AlterConfigs: the given set replaces every existing dynamic config. */
-  replaceConfigs(resourceType: number, resourceName: string, configs: readonly {name: string; value: string | null}[], validateOnly: boolean): void {
-    const [result] = this.legacyAlterConfigs([{resourceType, resourceName, configs}], validateOnly)
-    if (result!.errorCode !== ErrorCode.NONE) throw new KafkaError(result!.errorCode, result!.errorMessage ?? undefined)
-  }
-
-  private alterConfigResources(
-    plans: ReadonlyArray<() => ConfigRecord[]>,
+  private async alterConfigs<R extends {resourceType: number; resourceName: string}>(
+    resources: readonly R[],
     validateOnly: boolean,
-    resources: ReadonlyArray<{resourceType: number; resourceName: string}>,
-  ): ConfigResourceResult[] {
-    const records: ConfigRecord[] = []
-    const results = plans.map((plan, i): ConfigResourceResult => {
+    opts: SubmitOptions,
+    plan: (r: R, localNodeId: number | null) => ConfigRecord[],
+    op: (rs: R[]) => Op & {kind: 'incrementalAlterConfigs' | 'legacyAlterConfigs'},
+  ): Promise<ConfigResourceResult[]> {
+    // The receiving broker's checks (its own id for per-broker resources, its config); a
+    // forwarded request was checked by the broker that received it.
+    const results: Array<ConfigResourceResult | undefined> = opts.forwarded
+      ? resources.map(() => undefined)
+      : this.alterConfigResults(resources.map((r) => () => plan(r, this.state.nodeId)), resources).map((r) => (r.errorCode === ErrorCode.NONE ? undefined : r))
+    const pending = resources.map((r, i) => [r, i] as const).filter(([, i]) => results[i] === undefined)
+    if (pending.length > 0) {
+      if (validateOnly && !opts.forwarded) for (const [, i] of pending) results[i] = {errorCode: ErrorCode.NONE, errorMessage: null}
+      else {
+        let decided: ConfigResourceResult[]
+        try {
+          decided = (await this.submit(op(pending.map(([r]) => r)), opts)) as ConfigResourceResult[]
+        } catch (e) {
+          const err = toKafkaError(e)
+          decided = pending.map(() => ({errorCode: err.code, errorMessage: err.message}))
+        }
+        pending.forEach(([, i], j) => (results[i] = decided[j] ?? {errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: null}))
+      }
+    }
+    return results as ConfigResourceResult[]
+  }
+
+  private alterConfigResults(plans: ReadonlyArray<() => ConfigRecord[]>, resources: ReadonlyArray<{resourceType: number; resourceName: string}>, records: ConfigRecord[] = []): ConfigResourceResult[] {
+    return plans.map((plan, i): ConfigResourceResult => {
       try {
         records.push(...plan())
         return {errorCode: ErrorCode.NONE, errorMessage: null}
@@ -500,11 +704,9 @@ export class Controller {
         return {errorCode: err.code, errorMessage: err.message}
       }
     })
-    if (!validateOnly) this.commit(records)
-    return results
   }
 
-  private planIncremental(r: IncrementalConfigResource): ConfigRecord[] {
+  private planIncremental(r: IncrementalConfigResource, localNodeId: number | null): ConfigRecord[] {
     if (r.resourceType === ConfigResourceType.TOPIC) {
       const current = this.configs.get(r.resourceType, r.resourceName)
       const next = new Map(current)
@@ -532,7 +734,7 @@ export class Controller {
       return records
     }
     if (r.resourceType === ConfigResourceType.BROKER) {
-      const perBroker = this.checkBrokerResourceName(r.resourceName)
+      const perBroker = this.checkBrokerResourceName(r.resourceName, localNodeId)
       const ops = r.configs.map((c) => {
         const op = CONFIG_OPS[c.configOperation]
         if (op === undefined) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown operations type ${c.configOperation}`)
@@ -549,7 +751,7 @@ export class Controller {
     throw unsupportedConfigResource(r.resourceType)
   }
 
-  private planLegacy(r: LegacyConfigResource): ConfigRecord[] {
+  private planLegacy(r: LegacyConfigResource, localNodeId: number | null): ConfigRecord[] {
     const current = this.configs.get(r.resourceType, r.resourceName)
     const given = new Map(r.configs.map((c) => [c.name, c.value]))
     const isBroker = r.resourceType === ConfigResourceType.BROKER
@@ -562,7 +764,7 @@ export class Controller {
       return records
     }
     if (isBroker) {
-      const perBroker = this.checkBrokerResourceName(r.resourceName)
+      const perBroker = this.checkBrokerResourceName(r.resourceName, localNodeId)
       this.validateBrokerConfigs(next, perBroker)
       this.checkMinInsyncReplicasRule(r.resourceName, records.filter((rec) => given.has(rec.name)), next)
       return records
@@ -584,14 +786,18 @@ export class Controller {
     if (!this.state.topic(topic)) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${topic}' does not exist.`)
   }
 
-  /** A BROKER resource is this broker's id or "" (the cluster default); returns whether it is per-broker. */
-  private checkBrokerResourceName(name: string): boolean {
+  /**
+   * A BROKER resource is the receiving broker's id or "" (the cluster default); returns whether
+   * it is per-broker. The broker that received the request checks the id (localNodeId); the
+   * controller, deciding a forwarded request, takes any id (null).
+   */
+  private checkBrokerResourceName(name: string, localNodeId: number | null): boolean {
     if (name === '') return false
     if (!/^[+-]?\d+$/.test(name) || !Number.isSafeInteger(Number(name)) || Math.abs(Number(name)) > 2147483647) {
       throw new KafkaError(ErrorCode.INVALID_REQUEST, `Node id must be an integer, but it is: ${name}`)
     }
-    if (Number(name) !== this.state.nodeId) {
-      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${this.state.nodeId}, but received ${name}`)
+    if (localNodeId !== null && Number(name) !== localNodeId) {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${localNodeId}, but received ${name}`)
     }
     return true
   }
@@ -632,24 +838,448 @@ export class Controller {
     }
   }
 
-  // ---------------------------------------------------------------- commit and apply
 
-  private commit(records: MetadataRecord[]): void {
-    if (records.length === 0) return
-    this.metadataLog.append(records)
+  // ---------------------------------------------------------------- brokers
+
+  /** BrokerRegistration (62), from a broker to the active controller. */
+  async registerBroker(request: BrokerRegistrationRequest, opts: SubmitOptions = {}): Promise<BrokerRegistrationResponse> {
+    try {
+      return await this.submit({kind: 'registerBroker', request}, opts)
+    } catch (e) {
+      return {throttleTimeMs: 0, errorCode: toKafkaError(e).code, brokerEpoch: -1n}
+    }
+  }
+
+  /** BrokerHeartbeat (63), from a broker to the active controller. */
+  async brokerHeartbeat(request: BrokerHeartbeatRequest, opts: SubmitOptions = {}): Promise<BrokerHeartbeatResponse> {
+    try {
+      return await this.submit({kind: 'brokerHeartbeat', request}, opts)
+    } catch (e) {
+      return {throttleTimeMs: 0, errorCode: toKafkaError(e).code, isCaughtUp: false, isFenced: true, shouldShutDown: false}
+    }
+  }
+
+  /** UnregisterBroker (64): removes a broker's registration (kafka-cluster.sh unregister). */
+  async unregisterBroker(brokerId: number, opts: SubmitOptions = {}): Promise<{errorCode: number; errorMessage: string | null}> {
+    try {
+      return await this.submit({kind: 'unregisterBroker', brokerId}, opts)
+    } catch (e) {
+      const err = toKafkaError(e)
+      return {errorCode: err.code, errorMessage: err.message}
+    }
+  }
+
+  private planRegisterBroker(request: BrokerRegistrationRequest): {records: MetadataRecord[]; result: BrokerRegistrationResponse} {
+    const sessionTimeoutMs = this.config.get('broker.session.timeout.ms')
+    const {record, newIncarnation} = this.cluster.planRegistration(request, this.state.clusterId, this.raft.logEndOffset, Date.now(), sessionTimeoutMs)
+    const records: MetadataRecord[] = []
+    const existing = this.cluster.registrations.get(request.brokerId)
+    // A new incarnation after an unclean stop: the old one leaves every ISR and leadership first.
+    if (newIncarnation && existing) records.push(...this.partitionChangesRemoving(request.brokerId))
+    records.push(record)
+    this.log.info(
+      newIncarnation
+        ? `Registering broker ${request.brokerId} (incarnation ${request.incarnationId}) with broker epoch ${record.brokerEpoch}`
+        : `Amending registration of broker ${request.brokerId}; broker epoch remains ${record.brokerEpoch}`,
+    )
+    return {records, result: {throttleTimeMs: 0, errorCode: ErrorCode.NONE, brokerEpoch: record.brokerEpoch}}
+  }
+
+  private planBrokerHeartbeat(request: BrokerHeartbeatRequest): {records: MetadataRecord[]; result: BrokerHeartbeatResponse} {
+    const id = request.brokerId
+    const decision = this.cluster.decideHeartbeat(request, Date.now(), () => this.leaderships(id) > 0)
+    const reg = this.cluster.registrations.get(id)!
+    const records: MetadataRecord[] = []
+    if (decision.current !== decision.next) {
+      switch (decision.next) {
+        case 'UNFENCED':
+          this.log.info(`Unfencing broker ${id}: it has caught up with its registration at offset ${reg.registerOffset}`)
+          records.push({type: 'UnfenceBrokerRecord', id, epoch: reg.epoch})
+          records.push(...this.partitionChangesForUnfenced(id))
+          break
+        case 'FENCED':
+        case 'SHUTDOWN_NOW':
+          this.log.info(decision.next === 'FENCED' ? `Fencing broker ${id} at its request` : `Broker ${id} may shut down now`)
+          records.push(...this.partitionChangesRemoving(id))
+          records.push({type: 'FenceBrokerRecord', id, epoch: reg.epoch})
+          break
+        case 'CONTROLLED_SHUTDOWN':
+          this.log.info(`Broker ${id} entered controlled shutdown; moving its leaderships away`)
+          records.push({type: 'BrokerRegistrationChangeRecord', brokerId: id, brokerEpoch: reg.epoch, fenced: 0, inControlledShutdown: 1})
+          records.push(...this.partitionChangesRemoving(id))
+          break
+      }
+    } else if (decision.current === 'CONTROLLED_SHUTDOWN') {
+      records.push(...this.partitionChangesRemoving(id))
+    }
+    const next = decision.next
+    return {
+      records,
+      result: {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.NONE,
+        isCaughtUp: decision.isCaughtUp,
+        isFenced: next === 'FENCED' || next === 'SHUTDOWN_NOW',
+        shouldShutDown: next === 'SHUTDOWN_NOW',
+      },
+    }
+  }
+
+  private planUnregisterBroker(brokerId: number): {records: MetadataRecord[]; result: {errorCode: number; errorMessage: string | null}} {
+    const reg = this.cluster.registrations.get(brokerId)
+    if (!reg) throw new KafkaError(ErrorCode.BROKER_ID_NOT_REGISTERED, `Broker ID ${brokerId} is not currently registered`)
+    return {
+      records: [...this.partitionChangesRemoving(brokerId), {type: 'UnregisterBrokerRecord', brokerId, brokerEpoch: reg.epoch}],
+      result: {errorCode: ErrorCode.NONE, errorMessage: null},
+    }
+  }
+
+  /** How many partitions a broker leads. */
+  private leaderships(brokerId: number): number {
+    let n = 0
+    for (const t of this.state.topics()) for (const p of t.partitions) if (p.leaderId === brokerId) n++
+    return n
+  }
+
+  /** PartitionChangeRecords taking a broker out of every ISR and leadership (fencing, controlled shutdown). */
+  private partitionChangesRemoving(brokerId: number): PartitionChangeRecord[] {
+    const records: PartitionChangeRecord[] = []
+    const opts = {uncleanLeaderElection: false}
+    for (const t of this.state.topics()) {
+      const unclean = {uncleanLeaderElection: this.topicConfig(t.name).get('unclean.leader.election.enable') === true}
+      for (const p of t.partitions) {
+        if (!p.isr.includes(brokerId) && p.leaderId !== brokerId) continue
+        const change = removeBrokerFromPartition({replicas: p.replicas, isr: p.isr, leader: p.leaderId}, brokerId, (id) => this.cluster.isActive(id), unclean ?? opts)
+        if (change) records.push(this.partitionChangeRecord(t, p, change, `broker ${brokerId} leaving`))
+      }
+    }
+    return records
+  }
+
+  /** Leaderless partitions that the unfenced broker (or another live ISR member) can lead again. */
+  private partitionChangesForUnfenced(brokerId: number): PartitionChangeRecord[] {
+    const records: PartitionChangeRecord[] = []
+    for (const t of this.state.topics()) {
+      const opts = {uncleanLeaderElection: this.topicConfig(t.name).get('unclean.leader.election.enable') === true}
+      for (const p of t.partitions) {
+        const change = electForLeaderlessPartition({replicas: p.replicas, isr: p.isr, leader: p.leaderId}, (id) => id === brokerId || this.cluster.isActive(id), opts)
+        if (change) records.push(this.partitionChangeRecord(t, p, change, `broker ${brokerId} unfenced`))
+      }
+    }
+    return records
+  }
+
+  private partitionChangeRecord(t: TopicState, p: PartitionState, change: PartitionChange, why: string): PartitionChangeRecord {
+    const record: PartitionChangeRecord = {type: 'PartitionChangeRecord', topicId: t.topicId, partitionId: p.partitionIndex}
+    if (change.leader !== undefined) record.leader = change.leader
+    if (change.isr !== undefined) record.isr = change.isr
+    if (change.unclean) this.log.warn(`Unclean leader election for ${t.name}-${p.partitionIndex}: ${change.leader} (${why})`)
+    else this.log.info(`${t.name}-${p.partitionIndex}: leader ${change.leader ?? p.leaderId}, isr [${(change.isr ?? p.isr).join(', ')}] (${why})`)
+    return record
+  }
+
+  /** The active controller fences brokers whose session expired, one commit each. */
+  private checkSessions(): void {
+    if (!this.active) return
+    const timeout = this.config.get('broker.session.timeout.ms')
+    for (const id of this.cluster.expiredBrokers(Date.now(), timeout)) {
+      void this.enqueue({
+        kind: 'internal',
+        name: `fence broker ${id}`,
+        plan: () => {
+          const reg = this.cluster.registrations.get(id)
+          if (!reg || reg.fenced || !this.cluster.expiredBrokers(Date.now(), timeout).includes(id)) return []
+          this.log.info(`Fencing broker ${id} because its session has timed out.`)
+          return [...this.partitionChangesRemoving(id), {type: 'FenceBrokerRecord', id, epoch: reg.epoch}]
+        },
+      }).catch(() => {})
+    }
+  }
+
+  // ---------------------------------------------------------------- submit: plan here or forward
+
+  /**
+   * Runs an operation on the active controller: planned here when this node leads the quorum,
+   * otherwise forwarded over the controller listener and the answer relayed. A forwarded
+   * request (opts.forwarded) is never forwarded again: it gets NOT_CONTROLLER, and its sender
+   * retries. Requests from this node's own handlers retry while leadership moves.
+   */
+  private async submit<O extends Op>(op: O, opts: SubmitOptions): Promise<ResultOf<O>> {
+    const deadline = Date.now() + SUBMIT_TIMEOUT_MS
+    let lastError: unknown = new NotControllerError('No active controller is known.')
+    for (;;) {
+      if (this.closed) throw new NotControllerError('The controller is shutting down.')
+      if (this.raft.isLeader) {
+        try {
+          return (await this.enqueue(op)) as ResultOf<O>
+        } catch (e) {
+          if (!(e instanceof NotControllerError) || opts.forwarded) throw e
+          lastError = e
+        }
+      } else if (opts.forwarded) {
+        throw new NotControllerError()
+      } else if (this.raft.leaderId >= 0) {
+        const leader = this.raft.leaderId
+        try {
+          return await this.forward(op, leader)
+        } catch (e) {
+          if (e instanceof KafkaError && e.code !== ErrorCode.NOT_CONTROLLER) throw e
+          lastError = e
+          if (!(e instanceof KafkaError)) this.channel.disconnect(leader)
+        }
+      }
+      if (Date.now() >= deadline) throw lastError instanceof KafkaError ? lastError : new KafkaError(ErrorCode.REQUEST_TIMED_OUT, String(lastError))
+      await this.waitForLeaderChange(RETRY_BACKOFF_MS * 4)
+    }
+  }
+
+  private waitForLeaderChange(maxMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.leaderWaiters.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, maxMs)
+      this.leaderWaiters.add(done)
+    })
+  }
+
+  /** Queues an operation on this (leading) node; runs when active, one at a time. */
+  private enqueue(op: Op): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({op, resolve, reject})
+      void this.runQueue()
+    })
+  }
+
+  private async runQueue(): Promise<void> {
+    if (this.running) return
+    this.running = true
+    try {
+      while (this.active && this.queue.length > 0) {
+        const item = this.queue.shift()!
+        try {
+          const {records, result} = this.plan(item.op)
+          if (records.length > 0) {
+            const {lastOffset} = this.raft.appendAsLeader(records)
+            await this.waitForCommit(lastOffset)
+          }
+          item.resolve(result)
+        } catch (e) {
+          item.reject(e instanceof NotLeaderError ? new NotControllerError() : e)
+        }
+      }
+    } finally {
+      this.running = false
+    }
+    if (!this.raft.isLeader) this.rejectQueued(new NotControllerError())
+  }
+
+  private plan(op: Op): {records: MetadataRecord[]; result: unknown} {
+    switch (op.kind) {
+      case 'createTopics': {
+        const r = this.planCreateTopics(op.topics)
+        return op.validateOnly ? {records: [], result: r.result} : r
+      }
+      case 'deleteTopics':
+        if (!this.config.get('delete.topic.enable')) throw new KafkaError(ErrorCode.TOPIC_DELETION_DISABLED)
+        return this.planDeleteTopics(op.entries)
+      case 'createPartitions': {
+        const r = this.planCreatePartitions(op.topics)
+        return op.validateOnly ? {records: [], result: r.result} : r
+      }
+      case 'incrementalAlterConfigs':
+      case 'legacyAlterConfigs': {
+        const records: ConfigRecord[] = []
+        const plans =
+          op.kind === 'incrementalAlterConfigs'
+            ? op.resources.map((r) => () => this.planIncremental(r, null))
+            : op.resources.map((r) => () => this.planLegacy(r, null))
+        const result = this.alterConfigResults(plans, op.resources, records)
+        return {records: op.validateOnly ? [] : records, result}
+      }
+      case 'registerBroker':
+        return this.planRegisterBroker(op.request)
+      case 'brokerHeartbeat':
+        return this.planBrokerHeartbeat(op.request)
+      case 'unregisterBroker':
+        return this.planUnregisterBroker(op.brokerId)
+      case 'internal':
+        return {records: op.plan(), result: undefined}
+    }
+  }
+
+  private waitForCommit(offset: number): Promise<void> {
+    if (this.raft.committedOffset > offset) return Promise.resolve()
+    return new Promise((resolve, reject) => this.commitWaiters.push({offset, resolve, reject}))
+  }
+
+  private rejectQueued(error: Error): void {
+    for (const item of this.queue.splice(0)) item.reject(error)
+    for (const w of this.commitWaiters.splice(0)) w.reject(error)
+  }
+
+  /** Sends an operation to the active controller as the Kafka request it stands for. */
+  private async forward<O extends Op>(op: O, leaderId: number): Promise<ResultOf<O>> {
+    const address = this.raft.nodeAddress(leaderId)
+    if (!address) throw new NotControllerError(`The address of the active controller ${leaderId} is not known.`)
+    this.channel.setAddress(leaderId, address)
+    const timeoutMs = FORWARD_REQUEST_TIMEOUT_MS
+    const notController = (codes: number[]) => codes.length > 0 && codes.every((c) => c === ErrorCode.NOT_CONTROLLER)
+    switch (op.kind) {
+      case 'createTopics': {
+        const r = await this.channel.request(leaderId, 'rpc', CreateTopics, {topics: [...op.topics], timeoutMs, validateOnly: op.validateOnly})
+        if (notController(r.topics.map((t) => t.errorCode))) throw new NotControllerError()
+        return r.topics as ResultOf<O>
+      }
+      case 'deleteTopics': {
+        const r = await this.channel.request(leaderId, 'rpc', DeleteTopics, {topics: [...op.entries], topicNames: [], timeoutMs})
+        if (notController(r.responses.map((t) => t.errorCode))) throw new NotControllerError()
+        return r.responses.map((x) => ({name: x.name, topicId: x.topicId, errorCode: x.errorCode, errorMessage: x.errorMessage})) as ResultOf<O>
+      }
+      case 'createPartitions': {
+        const r = await this.channel.request(leaderId, 'rpc', CreatePartitions, {topics: [...op.topics], timeoutMs, validateOnly: op.validateOnly})
+        if (notController(r.results.map((t) => t.errorCode))) throw new NotControllerError()
+        return r.results.map((x) => ({name: x.name, errorCode: x.errorCode, errorMessage: x.errorMessage})) as ResultOf<O>
+      }
+      case 'incrementalAlterConfigs': {
+        const r = await this.channel.request(leaderId, 'rpc', IncrementalAlterConfigs, {
+          resources: op.resources.map((x) => ({resourceType: x.resourceType, resourceName: x.resourceName, configs: [...x.configs]})),
+          validateOnly: op.validateOnly,
+        })
+        if (notController(r.responses.map((t) => t.errorCode))) throw new NotControllerError()
+        return r.responses.map((x) => ({errorCode: x.errorCode, errorMessage: x.errorMessage})) as ResultOf<O>
+      }
+      case 'legacyAlterConfigs': {
+        const r = await this.channel.request(leaderId, 'rpc', AlterConfigs, {
+          resources: op.resources.map((x) => ({resourceType: x.resourceType, resourceName: x.resourceName, configs: [...x.configs]})),
+          validateOnly: op.validateOnly,
+        })
+        if (notController(r.responses.map((t) => t.errorCode))) throw new NotControllerError()
+        return r.responses.map((x) => ({errorCode: x.errorCode, errorMessage: x.errorMessage})) as ResultOf<O>
+      }
+      case 'registerBroker': {
+        const r = await this.channel.request(leaderId, 'rpc', BrokerRegistration, op.request)
+        if (r.errorCode === ErrorCode.NOT_CONTROLLER) throw new NotControllerError()
+        return r as ResultOf<O>
+      }
+      case 'brokerHeartbeat': {
+        const r = await this.channel.request(leaderId, 'rpc', BrokerHeartbeat, op.request)
+        if (r.errorCode === ErrorCode.NOT_CONTROLLER) throw new NotControllerError()
+        return r as ResultOf<O>
+      }
+      case 'unregisterBroker': {
+        const r = await this.channel.request(leaderId, 'rpc', UnregisterBroker, {brokerId: op.brokerId})
+        if (r.errorCode === ErrorCode.NOT_CONTROLLER) throw new NotControllerError()
+        return {errorCode: r.errorCode, errorMessage: r.errorMessage} as ResultOf<O>
+      }
+      case 'internal':
+        throw new NotControllerError()
+    }
+  }
+
+  // ---------------------------------------------------------------- the Raft listener
+
+  handleLeaderChange(leaderId: number, epoch: number): void {
+    this.log.info(leaderId >= 0 ? `The active controller is now ${leaderId} (epoch ${epoch})` : `No active controller is known in epoch ${epoch}`)
+    if (leaderId !== this.state.nodeId) this.deactivate(new NotControllerError())
+    this.refreshControllerId()
+    for (const w of [...this.leaderWaiters]) w()
+    this.maybeActivate()
+  }
+
+  handleCommit(batches: MetadataBatch[], highWatermark: number): void {
     this.delta = {initial: false, changedPartitions: [], deletedTopics: [], changedTopicConfigs: [], brokerConfigsChanged: false}
-    for (const r of records) this.apply(r)
+    let brokersChanged = false
+    for (const b of batches) {
+      for (const r of b.records) {
+        try {
+          if (this.apply(r, b.baseOffset)) brokersChanged = true
+        } catch (e) {
+          this.log.error(`Could not apply ${r.type} at offset ${b.baseOffset}: ${(e as Error).message}`)
+        }
+      }
+    }
     const delta = this.delta
     this.delta = null
+    if (brokersChanged) this.refreshControllerId()
     if (delta.brokerConfigsChanged) {
       this.refreshDynamicBrokerConfigs()
       // Topic log configs fall back to the broker's: every topic's effective config may have changed.
       for (const name of this.state.topicNames()) if (!delta.changedTopicConfigs.includes(name)) delta.changedTopicConfigs.push(name)
     }
-    for (const l of this.listeners) l.applyMetadataDelta(delta)
+    if (this.published && (delta.changedPartitions.length > 0 || delta.deletedTopics.length > 0 || delta.changedTopicConfigs.length > 0 || delta.brokerConfigsChanged)) {
+      for (const l of this.listeners) {
+        try {
+          l.applyMetadataDelta(delta)
+        } catch (e) {
+          this.log.error(`A metadata listener failed: ${(e as Error).message}`)
+        }
+      }
+    }
+    const done = this.commitWaiters.filter((w) => w.offset < highWatermark)
+    this.commitWaiters = this.commitWaiters.filter((w) => w.offset >= highWatermark)
+    for (const w of done) w.resolve()
+    this.maybeActivate()
   }
 
-  private apply(record: MetadataRecord): void {
+  /** Becomes the active controller once this node leads and its epoch's first record is committed. */
+  private maybeActivate(): void {
+    if (this.active || this.closed || !this.raft.isLeader) return
+    if (this.raft.committedOffset <= this.raft.epochStartOffset) return
+    this.active = true
+    this.cluster.activate(Date.now())
+    this.log.info(`Became the active controller in epoch ${this.raft.epoch}`)
+    const bootstrap = this.bootstrapRecords()
+    if (bootstrap.length > 0) void this.enqueue({kind: 'internal', name: 'bootstrap', plan: () => this.bootstrapRecords()}).catch(() => {})
+    const sessionTimeout = this.config.get('broker.session.timeout.ms')
+    this.fenceTimer = setInterval(() => this.checkSessions(), Math.max(50, Math.min(500, Math.floor(sessionTimeout / 4))))
+    this.fenceTimer.unref()
+    void this.runQueue()
+  }
+
+  private deactivate(error: Error): void {
+    if (this.fenceTimer) clearInterval(this.fenceTimer)
+    this.fenceTimer = null
+    if (this.active) this.log.info('No longer the active controller')
+    this.active = false
+    this.cluster.deactivate()
+    this.rejectQueued(error)
+  }
+
+  /** What a new cluster's first active controller writes: metadata.version, and ELR's cluster-level min.insync.replicas. */
+  private bootstrapRecords(): MetadataRecord[] {
+    const records: MetadataRecord[] = []
+    if (!this.featureRecorded) {
+      records.push({type: 'FeatureLevelRecord', name: 'metadata.version', featureLevel: METADATA_VERSION_LEVEL})
+    }
+    // Kafka 4 clusters run with Eligible Leader Replicas: the controller pins min.insync.replicas at
+    // the cluster level to the static value when it is not set there yet.
+    if (!this.configs.get(ConfigResourceType.BROKER, '').has(MIN_INSYNC_REPLICAS)) {
+      records.push({type: 'ConfigRecord', resourceType: ConfigResourceType.BROKER, resourceName: '', name: MIN_INSYNC_REPLICAS, value: String(this.config.get(MIN_INSYNC_REPLICAS))})
+    }
+    return records
+  }
+
+  private featureRecorded = false
+
+  /**
+   * The controller id Metadata and DescribeCluster report to clients: the active controller when
+   * it is a live broker (combined nodes), otherwise a live broker, as Kafka's brokers answer.
+   */
+  private refreshControllerId(): void {
+    const leader = this.raft.leaderId
+    const alive = this.state.aliveBrokers()
+    if (leader >= 0 && alive.some((b) => b.nodeId === leader)) this.state.setController(leader)
+    else if (alive.length > 0) this.state.setController(alive[0]!.nodeId)
+    else this.state.setController(leader)
+  }
+
+  // ---------------------------------------------------------------- apply
+
+  /** Applies one committed record to the image; returns true when broker membership changed. */
+  private apply(record: MetadataRecord, offset: number): boolean {
     const delta = this.delta
     switch (record.type) {
       case 'TopicRecord':
@@ -701,12 +1331,24 @@ export class Controller {
         break
       case 'FeatureLevelRecord':
         this.state.finalizeFeature(record.name, record.featureLevel)
+        if (record.name === 'metadata.version') this.featureRecorded = true
         break
+      case 'RegisterBrokerRecord':
+      case 'FenceBrokerRecord':
+      case 'UnfenceBrokerRecord':
+      case 'BrokerRegistrationChangeRecord':
+      case 'UnregisterBrokerRecord': {
+        const reg = this.cluster.replay(record, offset)
+        if (!reg) return false
+        if (record.type === 'UnregisterBrokerRecord') this.state.unregisterBroker(reg.id)
+        else this.state.registerBroker(brokerInfoOf(reg))
+        return true
+      }
       default:
-        // Broker registration and producer-id records belong to the multi-broker controller; a
-        // single node keeps its own registration in BrokerState.
+        // Producer-id blocks are still allocated by each broker (see producer-id-manager.ts).
         break
     }
+    return false
   }
 
   private registration(t: TopicState, p: PartitionState): PartitionRegistration {

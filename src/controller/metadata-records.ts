@@ -77,6 +77,23 @@ export interface RegisterBrokerRecord {
   rack: string | null
   endPoints: {name: string; host: string; port: number; securityProtocol: number}[]
   fenced: boolean
+  inControlledShutdown?: boolean
+}
+
+/** Kafka's BrokerRegistrationChangeRecord: fenced 1 = fence, -1 = unfence, 0 = no change. */
+export interface BrokerRegistrationChangeRecord {
+  type: 'BrokerRegistrationChangeRecord'
+  brokerId: number
+  brokerEpoch: bigint
+  fenced: number
+  /** 1 = entered controlled shutdown, 0 = no change. */
+  inControlledShutdown: number
+}
+
+export interface UnregisterBrokerRecord {
+  type: 'UnregisterBrokerRecord'
+  brokerId: number
+  brokerEpoch: bigint
 }
 
 export interface FenceBrokerRecord {
@@ -109,6 +126,8 @@ export type MetadataRecord =
   | RegisterBrokerRecord
   | FenceBrokerRecord
   | UnfenceBrokerRecord
+  | BrokerRegistrationChangeRecord
+  | UnregisterBrokerRecord
   | ProducerIdsRecord
 
 const BIGINT_FIELDS = new Set(['brokerEpoch', 'epoch', 'nextProducerId'])

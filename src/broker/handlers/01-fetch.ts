@@ -21,6 +21,8 @@
 // end; recording the follower's position is replication's part (issue 6).
 // v16+ answers NOT_LEADER_OR_FOLLOWER / FENCED_LEADER_EPOCH with the current
 // leader and its endpoint.
+// On the controller listener, Fetch reads the replicated metadata log
+// (__cluster_metadata): the Raft client answers it (controller/raft).
 
 import {ErrorCode} from '../../protocol/errors.js'
 import type {FetchRequest, FetchResponse} from '../../protocol/generated/index.js'
@@ -126,7 +128,9 @@ function toTopics(answers: readonly Answer[]): FetchableTopicResponse[] {
 export default defineHandler('Fetch', {
   minVersion: 4,
   maxVersion: 17,
+  listeners: ['broker', 'controller'],
   handle(request, ctx) {
+    if (ctx.listenerType === 'controller') return ctx.broker.controller.raft.handleFetch(request, ctx.apiVersion)
     const v = ctx.apiVersion
     const rm = ctx.broker.replicaManager
     const replicaId = v >= 15 ? request.replicaState.replicaId : request.replicaId

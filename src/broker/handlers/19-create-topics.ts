@@ -2,7 +2,8 @@
 // non-colliding name, partitions and replication factor (or a manual assignment), validated
 // configs; validateOnly checks without creating. v5+ returns the topic's effective configs, and
 // v7 its topic id. Needs CREATE on the cluster or the topic; a topic the client may not describe
-// gets its configs withheld (TOPIC_AUTHORIZATION_FAILED in topicConfigErrorCode).
+// gets its configs withheld (TOPIC_AUTHORIZATION_FAILED in topicConfigErrorCode). Served on the
+// controller listener too: brokers forward it to the active controller, which decides it.
 
 import {ErrorCode} from '../../protocol/errors.js'
 import {ZERO_UUID} from '../../protocol/primitives.js'
@@ -12,11 +13,13 @@ import {defineHandler} from '../registry.js'
 export default defineHandler('CreateTopics', {
   minVersion: 2,
   maxVersion: 7,
-  handle(request, ctx) {
+  listeners: ['broker', 'controller'],
+  async handle(request, ctx) {
     const controller = ctx.broker.controller
     const mayCreateAll = ctx.authorize('CREATE', CLUSTER_RESOURCE)
     const allowed = request.topics.filter((t) => mayCreateAll || ctx.authorize('CREATE', topicResource(t.name)))
-    const decided = new Map(controller.createTopics(allowed, request.validateOnly).map((r) => [r.name, r]))
+    const forwarded = ctx.listenerType === 'controller'
+    const decided = new Map((await controller.createTopics(allowed, request.validateOnly, {forwarded})).map((r) => [r.name, r]))
     const topics = request.topics.map((t) => {
       const result = decided.get(t.name)
       if (!result) {

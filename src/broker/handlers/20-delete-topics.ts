@@ -1,7 +1,7 @@
 // DeleteTopics v1-6 (Kafka 4 dropped v0): by name, or from v6 by topic id. Deletion removes the
 // topic from the metadata at once and its partition logs are renamed "-delete" and removed, as
 // Kafka does. With delete.topic.enable=false: INVALID_REQUEST before v3, TOPIC_DELETION_DISABLED
-// from v3. Needs DELETE on the topic.
+// from v3. Needs DELETE on the topic. Served on the controller listener too (forwarded requests).
 
 import {ErrorCode, KafkaError} from '../../protocol/errors.js'
 import {ZERO_UUID} from '../../protocol/primitives.js'
@@ -11,7 +11,8 @@ import {defineHandler} from '../registry.js'
 export default defineHandler('DeleteTopics', {
   minVersion: 1,
   maxVersion: 6,
-  handle(request, ctx) {
+  listeners: ['broker', 'controller'],
+  async handle(request, ctx) {
     if (!ctx.broker.config.get('delete.topic.enable')) {
       if (ctx.apiVersion < 3) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Topic deletion is disabled.')
       throw new KafkaError(ErrorCode.TOPIC_DELETION_DISABLED)
@@ -32,7 +33,8 @@ export default defineHandler('DeleteTopics', {
         })
       } else permitted.push(e)
     }
-    const responses = [...ctx.broker.controller.deleteTopics(permitted), ...denied].map((r) => ({...r, errorMessage: ctx.apiVersion >= 5 ? r.errorMessage : null}))
+    const deleted = await ctx.broker.controller.deleteTopics(permitted, {forwarded: ctx.listenerType === 'controller'})
+    const responses = [...deleted, ...denied].map((r) => ({...r, errorMessage: ctx.apiVersion >= 5 ? r.errorMessage : null}))
     return {throttleTimeMs: 0, responses}
   },
   errorResponse(request, errorCode, message, ctx) {

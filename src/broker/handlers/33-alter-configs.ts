@@ -12,8 +12,9 @@ import {defineHandler} from '../registry.js'
 export default defineHandler('AlterConfigs', {
   minVersion: 0,
   maxVersion: 2,
-  handle(request, ctx) {
-    return {throttleTimeMs: 0, responses: legacyAlterConfigs(configAdminContext(ctx), request)}
+  listeners: ['broker', 'controller'],
+  async handle(request, ctx) {
+    return {throttleTimeMs: 0, responses: await legacyAlterConfigs(configAdminContext(ctx), request)}
   },
   errorResponse(request, errorCode) {
     return {

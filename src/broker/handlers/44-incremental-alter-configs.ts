@@ -14,8 +14,9 @@ import {defineHandler} from '../registry.js'
 export default defineHandler('IncrementalAlterConfigs', {
   minVersion: 0,
   maxVersion: 1,
-  handle(request, ctx) {
-    return {throttleTimeMs: 0, responses: incrementalAlterConfigs(configAdminContext(ctx), request)}
+  listeners: ['broker', 'controller'],
+  async handle(request, ctx) {
+    return {throttleTimeMs: 0, responses: await incrementalAlterConfigs(configAdminContext(ctx), request)}
   },
   errorResponse(request, errorCode) {
     return {

@@ -26,7 +26,8 @@ export default defineHandler('DescribeCluster', {
       errorMessage: null as string | null,
       endpointType: expected,
       clusterId: state.clusterId,
-      controllerId: state.controllerId,
+      // A controller listener names the active controller; a broker listener the id clients should use.
+      controllerId: expected === 2 ? ctx.broker.controller.activeControllerId : state.controllerId,
       brokers: [] as Array<{brokerId: number; host: string; port: number; rack: string | null}>,
       clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
     }
