@@ -349,13 +349,14 @@ export async function collectOffsetRows(gc: GroupClient, d: GroupDescription): P
   // Members with the most partitions first (a stable sort, as Java's).
   withMembers.sort((a, b) => b.assignment.length - a.assignment.length)
   const groups: Array<{member: GroupMember | null; partitions: TopicPartition[]}> = []
-  // Kafka sorts each member's partitions (a HashSet) by partition number only; the sort is stable.
+  // Kafka 4.3 lists each member's partitions, then the unassigned ones, by topic and partition.
+  const byTopicPartition = (a: TopicPartition, b: TopicPartition) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1)
   for (const m of withMembers) {
     for (const p of m.assignment) assigned.add(key(p))
-    groups.push({member: m, partitions: hashMapOrderOfPartitions(m.assignment).sort((a, b) => a.partition - b.partition)})
+    groups.push({member: m, partitions: [...m.assignment].sort(byTopicPartition)})
   }
-  const unassigned = hashMapOrderOfPartitions(committed.filter((c) => !assigned.has(key(c))))
-  if (unassigned.length > 0) groups.push({member: null, partitions: unassigned.sort((a, b) => a.partition - b.partition)})
+  const unassigned = committed.filter((c) => !assigned.has(key(c)))
+  if (unassigned.length > 0) groups.push({member: null, partitions: unassigned.sort(byTopicPartition)})
   const all = groups.flatMap((g) => g.partitions)
   const logEnd = all.length > 0 ? await offsetsAt(gc, all, LATEST_TIMESTAMP) : new Map<string, bigint | null>()
   const rows: OffsetRow[] = []
