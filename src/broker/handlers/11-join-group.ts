@@ -12,8 +12,8 @@ import {clientHostOf, groupErrorCode} from '../../group/request-support.js'
 import {groupResource} from '../authorizer.js'
 import {defineHandler} from '../registry.js'
 
-function errorResponse(memberId: string, errorCode: number): JoinGroupResponse {
-  return {throttleTimeMs: 0, errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId, members: []}
+function errorResponse(memberId: string, errorCode: number, version: number): JoinGroupResponse {
+  return forVersion({throttleTimeMs: 0, errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId, members: []}, version)
 }
 
 function forVersion(r: JoinGroupResponse, version: number): JoinGroupResponse {
@@ -30,11 +30,11 @@ export default defineHandler('JoinGroup', {
   maxVersion: 9,
   async handle(request, ctx) {
     const v = ctx.apiVersion
-    if (!ctx.authorize('READ', groupResource(request.groupId))) return errorResponse(request.memberId, ErrorCode.GROUP_AUTHORIZATION_FAILED)
-    if (request.groupId === '') return errorResponse(request.memberId, ErrorCode.INVALID_GROUP_ID)
+    if (!ctx.authorize('READ', groupResource(request.groupId))) return errorResponse(request.memberId, ErrorCode.GROUP_AUTHORIZATION_FAILED, v)
+    if (request.groupId === '') return errorResponse(request.memberId, ErrorCode.INVALID_GROUP_ID, v)
     const gc = ctx.broker.groupCoordinator
     if (request.sessionTimeoutMs < gc.config.classicMinSessionTimeoutMs || request.sessionTimeoutMs > gc.config.classicMaxSessionTimeoutMs) {
-      return errorResponse(request.memberId, ErrorCode.INVALID_SESSION_TIMEOUT)
+      return errorResponse(request.memberId, ErrorCode.INVALID_SESSION_TIMEOUT, v)
     }
     try {
       const result = await gc.joinGroup(
@@ -52,10 +52,10 @@ export default defineHandler('JoinGroup', {
       )
       return forVersion({throttleTimeMs: 0, ...result}, v)
     } catch (e) {
-      return errorResponse(request.memberId, groupErrorCode(e))
+      return errorResponse(request.memberId, groupErrorCode(e), v)
     }
   },
-  errorResponse(request, errorCode) {
-    return errorResponse(request.memberId, errorCode)
+  errorResponse(request, errorCode, _message, ctx) {
+    return errorResponse(request.memberId, errorCode, ctx.apiVersion)
   },
 })

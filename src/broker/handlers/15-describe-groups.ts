@@ -6,6 +6,7 @@
 
 import {ErrorCode} from '../../protocol/errors.js'
 import type {DescribedGroup} from '../../protocol/generated/describe-groups-response.js'
+import {kafkaGroupOrder} from '../../group/request-support.js'
 import {AUTHORIZED_OPERATIONS_OMITTED, authorizedOperations, groupResource} from '../authorizer.js'
 import {defineHandler} from '../registry.js'
 
@@ -18,16 +19,22 @@ export default defineHandler('DescribeGroups', {
   maxVersion: 5,
   handle(request, ctx) {
     const withOps = ctx.apiVersion >= 3 && request.includeAuthorizedOperations
-    const groups = request.groups.map((groupId): DescribedGroup => {
-      if (!ctx.authorize('DESCRIBE', groupResource(groupId))) return errorGroup(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED)
-      const d = ctx.broker.groupCoordinator.describeGroup(groupId)
+    const gc = ctx.broker.groupCoordinator
+    // As Kafka: refused groups first, then the rest by coordinator partition.
+    const refused = request.groups.filter((g) => !ctx.authorize('DESCRIBE', groupResource(g)))
+    const allowed = kafkaGroupOrder(
+      request.groups.filter((g) => !refused.includes(g)),
+      (g) => gc.partitionFor(g),
+    )
+    const groups = [...refused.map((g) => errorGroup(g, ErrorCode.GROUP_AUTHORIZATION_FAILED)), ...allowed.map((groupId): DescribedGroup => {
+      const d = gc.describeGroup(groupId)
       if (d.errorCode !== ErrorCode.NONE) return errorGroup(groupId, d.errorCode)
       return {
         ...d,
         members: d.members.map((m) => ({...m, groupInstanceId: ctx.apiVersion >= 4 ? m.groupInstanceId : null})),
         authorizedOperations: withOps ? authorizedOperations(ctx, groupResource(groupId)) : AUTHORIZED_OPERATIONS_OMITTED,
       }
-    })
+    })]
     return {throttleTimeMs: 0, groups}
   },
   errorResponse(request, errorCode) {

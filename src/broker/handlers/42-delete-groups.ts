@@ -4,6 +4,7 @@
 // NOT_COORDINATOR. Duplicate names are answered once.
 
 import {ErrorCode} from '../../protocol/errors.js'
+import {kafkaGroupOrder} from '../../group/request-support.js'
 import {groupResource} from '../authorizer.js'
 import {defineHandler} from '../registry.js'
 
@@ -12,12 +13,15 @@ export default defineHandler('DeleteGroups', {
   maxVersion: 2,
   async handle(request, ctx) {
     const names = [...new Set(request.groupsNames)]
-    const results = await Promise.all(
-      names.map(async (groupId) => {
-        if (!ctx.authorize('DELETE', groupResource(groupId))) return {groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED}
-        return {groupId, errorCode: await ctx.broker.groupCoordinator.deleteGroup(groupId)}
-      }),
+    const gc = ctx.broker.groupCoordinator
+    // As Kafka: results by coordinator partition, refused groups last.
+    const refused = names.filter((g) => !ctx.authorize('DELETE', groupResource(g)))
+    const allowed = kafkaGroupOrder(
+      names.filter((g) => !refused.includes(g)),
+      (g) => gc.partitionFor(g),
     )
+    const results = await Promise.all(allowed.map(async (groupId) => ({groupId, errorCode: await gc.deleteGroup(groupId)})))
+    for (const groupId of refused) results.push({groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED})
     return {throttleTimeMs: 0, results}
   },
   errorResponse(request, errorCode) {

@@ -5,7 +5,7 @@
 
 import {ErrorCode} from '../../protocol/errors.js'
 import type {DescribedGroup} from '../../protocol/generated/consumer-group-describe-response.js'
-import {groupErrorCode, groupErrorMessage} from '../../group/request-support.js'
+import {groupErrorCode, groupErrorMessage, kafkaGroupOrder} from '../../group/request-support.js'
 import {AUTHORIZED_OPERATIONS_OMITTED, authorizedOperations, groupResource} from '../authorizer.js'
 import {defineHandler} from '../registry.js'
 
@@ -27,11 +27,15 @@ export default defineHandler('ConsumerGroupDescribe', {
   minVersion: 0,
   maxVersion: 0,
   handle(request, ctx) {
-    const groups = request.groupIds.map((groupId): DescribedGroup => {
-      if (!ctx.authorize('DESCRIBE', groupResource(groupId))) return errorGroup(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED, null)
+    const gc = ctx.broker.groupCoordinator
+    // As Kafka: refused groups first, then invalid ids, then the rest by coordinator partition.
+    const refused = request.groupIds.filter((g) => !ctx.authorize('DESCRIBE', groupResource(g)))
+    const rest = request.groupIds.filter((g) => !refused.includes(g))
+    const ordered = [...rest.filter((g) => g === ''), ...kafkaGroupOrder(rest.filter((g) => g !== ''), (g) => gc.partitionFor(g))]
+    const groups = [...refused.map((g) => errorGroup(g, ErrorCode.GROUP_AUTHORIZATION_FAILED, null)), ...ordered.map((groupId): DescribedGroup => {
       if (groupId === '') return errorGroup(groupId, ErrorCode.INVALID_GROUP_ID, null)
       try {
-        const d = ctx.broker.groupCoordinator.describeConsumerGroup(groupId)
+        const d = gc.describeConsumerGroup(groupId)
         return {
           errorCode: ErrorCode.NONE,
           errorMessage: null,
@@ -42,7 +46,7 @@ export default defineHandler('ConsumerGroupDescribe', {
       } catch (e) {
         return errorGroup(groupId, groupErrorCode(e), groupErrorMessage(e))
       }
-    })
+    })]
     return {throttleTimeMs: 0, groups}
   },
   errorResponse(request, errorCode, message) {
