@@ -130,7 +130,7 @@ const UNITS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, 
 export function parseTime(text: string, flag: string, now = Date.now()): bigint {
   const t = text.trim()
   if (t === 'now') return BigInt(now)
-  if (/^\d{10,}$/.test(t)) return BigInt(t)
+  if (/^\d+$/.test(t)) return BigInt(t)
   const rel = /^([+-])((?:\d+(?:ms|s|m|h|d|w))+)$/.exec(t)
   if (rel) {
     let ms = 0
