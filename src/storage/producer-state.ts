@@ -324,23 +324,30 @@ export interface SegmentReader {
 }
 
 const SCAN_CHUNK = 64 * 1024
+/** Batches at least this big are skipped over: only their header is read. */
+const LARGE_BATCH = 8 * 1024
 
-/** Visit every whole batch header of a segment, in file order, reading in 64 KiB chunks. */
+/**
+ * Visit every whole batch header of a segment, in file order. Small batches
+ * are read in 64 KiB chunks; after a large batch only the next header is
+ * read, so a segment of big batches costs one small read per batch rather
+ * than a read of all its bytes.
+ */
 export function scanBatchHeaders(segment: SegmentReader, visit: (buf: Buffer, at: number) => void): void {
   const end = segment.size
   let pos = 0
+  let headerOnly = false
   while (pos + RECORD_BATCH_OVERHEAD <= end) {
-    const chunk = segment.readBytes(pos, Math.min(SCAN_CHUNK, end - pos))
+    const chunk = segment.readBytes(pos, Math.min(headerOnly ? RECORD_BATCH_OVERHEAD : SCAN_CHUNK, end - pos))
+    if (chunk.length < RECORD_BATCH_OVERHEAD) return
     let at = 0
-    let progressed = false
     while (at + RECORD_BATCH_OVERHEAD <= chunk.length) {
       const size = chunk.readInt32BE(at + BATCH_LENGTH_OFFSET) + LOG_OVERHEAD
       if (size < RECORD_BATCH_OVERHEAD || pos + size > end) return
       visit(chunk, at)
-      progressed = true
       pos += size
       at += size
+      headerOnly = size >= LARGE_BATCH
     }
-    if (!progressed && chunk.length < RECORD_BATCH_OVERHEAD) return
   }
 }

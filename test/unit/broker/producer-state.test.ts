@@ -8,7 +8,7 @@ import {ErrorCode, KafkaError} from '../../../src/protocol/errors.js'
 import {encodeRecordBatch} from '../../../src/protocol/record-batch.js'
 import {logConfig} from '../../../src/storage/log-config.js'
 import {PartitionLog} from '../../../src/storage/partition-log.js'
-import {incrementSequence, NUM_BATCHES_TO_RETAIN, ProducerStateManager} from '../../../src/storage/producer-state.js'
+import {incrementSequence, NUM_BATCHES_TO_RETAIN, ProducerStateManager, scanBatchHeaders} from '../../../src/storage/producer-state.js'
 import {cleanupTempDirs, tempDir} from '../storage/helpers.js'
 
 afterAll(cleanupTempDirs)
@@ -141,6 +141,21 @@ describe('ProducerStateManager', () => {
     afterDelete.rebuildFromSegments(log.logSegments(), log.logStartOffset)
     expect(afterDelete.entry(11)!.batches.map((b) => b.firstOffset)).toEqual([6])
     expect(afterDelete.entry(12)).toBeDefined()
+    log.close()
+  })
+
+  it('visits every batch header of segments mixing small and large batches', () => {
+    const dir = tempDir()
+    const log = PartitionLog.open(`${dir}/mixed-0`, {config: logConfig()})
+    const bases: number[] = []
+    for (let i = 0; i < 40; i++) {
+      const big = i % 3 === 0
+      const b = encodeRecordBatch({records: Array.from({length: big ? 3 : 2}, (_, j) => ({value: big ? Buffer.alloc(9000, j) : `s${i}-${j}`, timestamp: BigInt(T0)}))})
+      bases.push(log.append(b, {leaderEpoch: 0}).baseOffset)
+    }
+    const seen: number[] = []
+    scanBatchHeaders(log.activeSegment, (buf, at) => seen.push(Number(buf.readBigInt64BE(at))))
+    expect(seen).toEqual(bases)
     log.close()
   })
 })
