@@ -9,7 +9,7 @@
 //
 // Needs `npm run build` (the CLI runs from dist/) and `npm run peers` (Kafka's tools).
 
-import {spawnSync} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 
 import {KafkaClient} from '../src/client/client.js'
@@ -29,12 +29,26 @@ const BROKER = opt('broker', 'bundled')
 const CLI = join(REPO_ROOT, 'bin', 'run.js')
 const JVM_ENV = {...process.env, KAFKA_JVM_PERFORMANCE_OPTS: '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData', KAFKA_HEAP_OPTS: '-Xmx256m'}
 
-function time(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const start = process.hrtime.bigint()
-  const r = spawnSync(cmd, argv, {env, encoding: 'utf8'})
-  const ms = Number(process.hrtime.bigint() - start) / 1e6
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`)
-  return ms
+/** Wall time of one run. Asynchronous: the bundled broker runs in this process and must keep answering. */
+function time(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint()
+    const child = spawn(cmd, argv, {env, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => (stderr += b))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6
+      if (code !== 0) reject(new Error(`${cmd} ${argv.join(' ')} failed (${code}): ${stderr}`))
+      else resolve(ms)
+    })
+  })
+}
+
+async function repeat(n: number, f: () => Promise<number>): Promise<number[]> {
+  const out: number[] = []
+  for (let i = 0; i < n; i++) out.push(await f())
+  return out
 }
 
 function stats(samples: number[]): {median: number; min: number} {
@@ -55,21 +69,21 @@ async function main(): Promise<void> {
     stop = b.stop
   }
   try {
-    for (let i = 0; i < TOPICS; i++) time(process.execPath, [CLI, 'topics', 'create', `bench-${i}`, '--partitions', '3', '--if-not-exists', '--bootstrap-server', bootstrap])
+    for (let i = 0; i < TOPICS; i++) await time(process.execPath, [CLI, 'topics', 'create', `bench-${i}`, '--partitions', '3', '--if-not-exists', '--bootstrap-server', bootstrap])
     console.log(`broker: ${BROKER} at ${bootstrap}, ${TOPICS} topics of 3 partitions; ${RUNS} tskafka runs, ${JVM_RUNS} kafka-topics.sh runs (median, min; ms)\n`)
     // Warm the page cache for both programs before measuring.
-    time(process.execPath, [CLI, 'topics', '--list', '--bootstrap-server', bootstrap])
-    time(kafkaBin('kafka-topics'), ['--list', '--bootstrap-server', bootstrap], JVM_ENV)
+    await time(process.execPath, [CLI, 'topics', '--list', '--bootstrap-server', bootstrap])
+    await time(kafkaBin('kafka-topics'), ['--list', '--bootstrap-server', bootstrap], JVM_ENV)
 
     const rows: string[] = []
     for (const action of ['--list', '--describe']) {
-      const ours = stats(Array.from({length: RUNS}, () => time(process.execPath, [CLI, 'topics', action, '--bootstrap-server', bootstrap])))
-      const theirs = stats(Array.from({length: JVM_RUNS}, () => time(kafkaBin('kafka-topics'), [action, '--bootstrap-server', bootstrap], JVM_ENV)))
+      const ours = stats(await repeat(RUNS, () => time(process.execPath, [CLI, 'topics', action, '--bootstrap-server', bootstrap])))
+      const theirs = stats(await repeat(JVM_RUNS, () => time(kafkaBin('kafka-topics'), [action, '--bootstrap-server', bootstrap], JVM_ENV)))
       rows.push(
         `topics ${action.padEnd(10)}  tskafka ${ours.median.toFixed(0).padStart(5)} (${ours.min.toFixed(0)})   kafka-topics.sh ${theirs.median.toFixed(0).padStart(5)} (${theirs.min.toFixed(0)})   ratio ${(ours.median / theirs.median).toFixed(2)}   goal < 500 ms: ${ours.median < 500 ? 'met' : 'missed'}`,
       )
     }
-    const baseline = stats(Array.from({length: RUNS}, () => time(process.execPath, [CLI, '--version'])))
+    const baseline = stats(await repeat(RUNS, () => time(process.execPath, [CLI, '--version'])))
     console.log(rows.join('\n'))
     console.log(`\n(tskafka --version, i.e. node + oclif start-up alone: ${baseline.median.toFixed(0)} ms median)`)
 
