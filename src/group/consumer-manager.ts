@@ -192,7 +192,13 @@ export class ConsumerGroupManager {
       group = undefined
     }
     if (!group && !joining) throw new KafkaError(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${req.groupId} not found.`)
-    const cg: ConsumerGroup = group ?? new ConsumerGroup(req.groupId, this.rt.now())
+    let cg: ConsumerGroup
+    if (group) cg = group
+    else {
+      cg = new ConsumerGroup(req.groupId, this.rt.now())
+      // Kafka 4.3 counts a new group from epoch 1, so its first target assignment is epoch 2.
+      cg.groupEpoch = 1
+    }
     const memberId = req.memberId === '' ? randomUUID() : req.memberId
     if (cg.numMembers >= this.rt.config.consumerMaxSize && (req.memberId === '' || !cg.hasMember(memberId))) {
       throw new KafkaError(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${this.rt.config.consumerMaxSize} members.`)

@@ -127,8 +127,10 @@ describe('tskafka consumer-groups and kafka-consumer-groups.sh, on tskafka and o
       await sameEverywhere(['--describe', '--group', group, '--members'])
       await sameEverywhere(['--describe', '--group', group, '--state'])
     }
-    await sameEverywhere(['--describe', '--group', 'cli-live-classic', '--members', '--verbose'])
-    await sameEverywhere(['--describe', '--group', 'cli-live-classic', '--state', '--verbose'])
+    for (const group of ['cli-live-consumer', 'cli-live-classic']) {
+      await sameEverywhere(['--describe', '--group', group, '--members', '--verbose'])
+      await sameEverywhere(['--describe', '--group', group, '--state', '--verbose'])
+    }
   }, 180_000)
 
   it('--list with --state and --type', async () => {
