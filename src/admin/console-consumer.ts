@@ -5,8 +5,7 @@
 // tskafka's additions: --from-time/--to-time and lossless JSON output.
 
 import {UsageError} from '../cli/errors.js'
-import type {FetchedRecord} from '../client/fetcher.js'
-import {recordToJson} from './record-json.js'
+import {type ConsumedRecord, recordToJson} from './record-json.js'
 
 export interface ConsumerFlagValues {
   topic?: string
@@ -229,7 +228,7 @@ export function formatterConfig(props: ReadonlyMap<string, string>): FormatterCo
 }
 
 /** DefaultMessageFormatter.writeTo: the bytes Kafka's console consumer prints for one record. */
-export function formatRecord(r: FetchedRecord, c: FormatterConfig): Buffer {
+export function formatRecord(r: ConsumedRecord, c: FormatterConfig): Buffer {
   const parts: Buffer[] = []
   const text = (s: string) => parts.push(Buffer.from(s, 'utf8'))
   const sep = (column: boolean) => parts.push(column ? c.keySeparator : c.lineSeparator)
@@ -238,7 +237,7 @@ export function formatRecord(r: FetchedRecord, c: FormatterConfig): Buffer {
     return d ? d(nonNull) : nonNull
   }
   if (c.printTimestamp) {
-    text(`${r.timestampType}:${r.timestamp}`)
+    text(r.timestampType === 'NoTimestampType' ? 'NO_TIMESTAMP' : `${r.timestampType}:${r.timestamp}`)
     sep(c.printPartition || c.printOffset || c.printEpoch || c.printHeaders || c.printKey || c.printValue)
   }
   if (c.printPartition) {
@@ -273,6 +272,6 @@ export function formatRecord(r: FetchedRecord, c: FormatterConfig): Buffer {
   return Buffer.concat(parts)
 }
 
-export function jsonLine(r: FetchedRecord): Buffer {
+export function jsonLine(r: ConsumedRecord): Buffer {
   return Buffer.from(`${recordToJson(r)}\n`, 'utf8')
 }

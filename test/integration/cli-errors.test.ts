@@ -184,6 +184,18 @@ describe('authentication (Kafka with a SASL_PLAINTEXT listener)', () => {
     expect(r.stderr).toMatch(/^Error: .*(security\.protocol|closed the connection)/)
   })
 
+  it('TLS: security.protocol=SSL with a PEM trust store connects; without it the certificate is refused in one line', async () => {
+    const trusted = file('ssl.properties', `security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=${kafka.caFile}\n`)
+    const ok = await runCli(['topics', 'create', 'over-tls', '--bootstrap-server', kafka.ssl, '--command-config', trusted])
+    expect(ok.code, describeRun('create over TLS', ok)).toBe(0)
+    const produce = await runCli(['console', 'produce', '--topic', 'over-tls', '--bootstrap-server', kafka.ssl, '--producer-property', 'security.protocol=SSL', '--producer-property', 'ssl.truststore.type=PEM', '--producer-property', `ssl.truststore.location=${kafka.caFile}`], {input: 'tls\n'})
+    expect(produce.code, describeRun('produce over TLS', produce)).toBe(0)
+    const consume = await runCli(['console', 'consume', '--topic', 'over-tls', '--from-beginning', '--max-messages', '1', '--bootstrap-server', kafka.ssl, '--consumer.config', trusted])
+    expect(consume.stdout, describeRun('consume over TLS', consume)).toBe('tls\n')
+    const untrusted = await runCli(['topics', '--list', '--bootstrap-server', kafka.ssl, '--command-config', file('ssl-untrusted.properties', 'security.protocol=SSL\n')])
+    expectOneLineError(untrusted, 1, /TLS handshake with 127\.0\.0\.1:\d+ failed: .*(self.signed|certificate)/)
+  })
+
   it('a plaintext client on the SASL listener fails in one line', async () => {
     const r = await runCli(['topics', '--list', '--bootstrap-server', kafka.sasl])
     expect(r.code, describeRun('list', r)).toBe(1)

@@ -1,10 +1,10 @@
 // Apache Kafka with a SASL_PLAINTEXT listener (PLAIN and SCRAM-SHA-256/512)
-// beside its PLAINTEXT one, for the authentication tests. The shared reference
+// and an SSL listener (self-signed PEM certificate) beside its PLAINTEXT one, for the authentication tests. The shared reference
 // helper picks its own ports, so this one lays out the listeners itself and
 // reuses its server.properties defaults.
 
-import {type ChildProcess, spawn} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -19,6 +19,10 @@ export const SASL_PASSWORD = 'alice-secret'
 export interface SaslKafka {
   plaintext: string
   sasl: string
+  /** An SSL listener with a self-signed certificate for 127.0.0.1 (PEM keystore). */
+  ssl: string
+  /** The PEM certificate clients must trust for the SSL listener. */
+  caFile: string
   stop(): Promise<void>
 }
 
@@ -56,18 +60,27 @@ async function brokerRegistered(port: number): Promise<boolean> {
 
 export async function startSaslKafka(): Promise<SaslKafka> {
   assertPeers()
-  const [port, controllerPort, saslPort] = [await freePort(), await freePort(), await freePort()]
+  const [port, controllerPort, saslPort, sslPort] = [await freePort(), await freePort(), await freePort(), await freePort()]
   const dir = mkdtempSync(join(tmpdir(), 'tskafka-kafka-sasl-'))
   const logDir = join(dir, 'data')
+  // A self-signed certificate for the SSL listener; Kafka reads PEM key stores (KIP-651).
+  const keyFile = join(dir, 'key.pem')
+  const caFile = join(dir, 'cert.pem')
+  const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', caFile, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], {encoding: 'utf8'})
+  if (cert.status !== 0) throw new Error(`openssl could not make a test certificate: ${cert.stderr}`)
+  const keystore = join(dir, 'keystore.pem')
+  writeFileSync(keystore, readFileSync(keyFile, 'utf8') + readFileSync(caFile, 'utf8'))
   const props = referenceServerProperties({
     nodeId: 1,
     port,
     controllerPort,
     logDir,
     overrides: {
-      listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
-      'advertised.listeners': `PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
-      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+      listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL_PLAINTEXT://127.0.0.1:${saslPort},SSL://127.0.0.1:${sslPort}`,
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort},SSL://127.0.0.1:${sslPort}`,
+      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL',
+      'listener.name.ssl.ssl.keystore.type': 'PEM',
+      'listener.name.ssl.ssl.keystore.location': keystore,
       'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
       'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_USER}="${SASL_PASSWORD}";`,
       'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
@@ -118,7 +131,7 @@ export async function startSaslKafka(): Promise<SaslKafka> {
   }
   const deadline = Date.now() + 90_000
   // The SASL listener opens last; wait for both, then a moment for registration.
-  while (!(await portOpen(port)) || !(await portOpen(saslPort))) {
+  while (!(await portOpen(port)) || !(await portOpen(saslPort)) || !(await portOpen(sslPort))) {
     if (exited || Date.now() > deadline) {
       await stop()
       throw new Error(`Kafka with SASL did not start:\n${output}`)
@@ -133,5 +146,5 @@ export async function startSaslKafka(): Promise<SaslKafka> {
       throw new Error(`Kafka with SASL did not answer:\n${output}`)
     }
   }
-  return {plaintext: `127.0.0.1:${port}`, sasl: `127.0.0.1:${saslPort}`, stop}
+  return {plaintext: `127.0.0.1:${port}`, sasl: `127.0.0.1:${saslPort}`, ssl: `127.0.0.1:${sslPort}`, caFile, stop}
 }
