@@ -8,6 +8,8 @@ import {basename, dirname, join, resolve} from 'node:path'
 
 import {CommandError} from '../cli/errors.js'
 import {compressionName} from '../protocol/compression.js'
+import {decodeLeaderChangeMessage} from '../protocol/generated/leader-change-message.js'
+import {Reader} from '../protocol/primitives.js'
 import {
   BATCH_LENGTH_OFFSET,
   ControlRecordType,
@@ -92,6 +94,17 @@ function* batchesOf(buf: Buffer, start = 0): Generator<Batch> {
   }
 }
 
+/** A KRaft LeaderChange control record as Kafka's JSON converter prints it. */
+function leaderChangeJson(value: Buffer): string {
+  try {
+    const version = value.readInt16BE(0)
+    const m = decodeLeaderChangeMessage(new Reader(value), Math.min(version, 1))
+    return JSON.stringify({version: m.version, leaderId: m.leaderId, voters: m.voters.map((v) => ({voterId: v.voterId})), grantingVoters: m.grantingVoters.map((v) => ({voterId: v.voterId}))})
+  } catch {
+    return '<undecodable>'
+  }
+}
+
 function utf8(b: Buffer): string {
   return b.toString('utf8')
 }
@@ -144,6 +157,8 @@ export function dumpLog(file: string, opts: DumpOptions, io: DumpOutput, nonCons
             const type = r.key.readInt16BE(2)
             if ((type === ControlRecordType.ABORT || type === ControlRecordType.COMMIT) && r.value !== null && r.value.length >= 6) {
               line += ` endTxnMarker: ${type === ControlRecordType.ABORT ? 'ABORT' : 'COMMIT'} coordinatorEpoch: ${r.value.readInt32BE(2)}`
+            } else if (type === ControlRecordType.LEADER_CHANGE && r.value !== null) {
+              line += ` LeaderChange: ${leaderChangeJson(r.value)}`
             } else {
               line += ` controlType: ${controlRecordTypeName(type)}(${type})`
             }
