@@ -30,7 +30,7 @@ export class Connection {
   private nextSeq = 0
   private nextToWrite = 0
   /** Finished outcomes waiting for earlier ones; null = no response. */
-  private readonly ready = new Map<number, Buffer | null>()
+  private readonly ready = new Map<number, Buffer | Buffer[] | null>()
   private inFlight = 0
   private state: 'open' | 'draining' | 'closing' | 'closed' = 'open'
   private writeBlocked = false
@@ -147,8 +147,18 @@ export class Connection {
       const frame = this.ready.get(this.nextToWrite)!
       this.ready.delete(this.nextToWrite)
       this.nextToWrite++
-      if (frame !== null && !this.socket.write(frame)) this.writeBlocked = true
+      if (frame !== null && !this.write(frame)) this.writeBlocked = true
     }
+  }
+
+  /** One frame; a chunked one goes out as a single gathered write. Returns false when the socket buffer is full. */
+  private write(frame: Buffer | Buffer[]): boolean {
+    if (!Array.isArray(frame)) return this.socket.write(frame)
+    this.socket.cork()
+    let ok = true
+    for (const chunk of frame) ok = this.socket.write(chunk)
+    this.socket.uncork()
+    return ok
   }
 
   private updateReading(): void {

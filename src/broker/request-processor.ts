@@ -24,7 +24,8 @@ import type {ApiHandler} from './registry.js'
 import type {BrokerServices, ConnectionInfo, RequestContext} from './request-context.js'
 
 export type Outcome =
-  | {type: 'respond'; frame: Buffer}
+  /** A frame as one buffer, or as chunks to write back to back (large byte fields kept by reference). */
+  | {type: 'respond'; frame: Buffer | Buffer[]}
   | {type: 'silent'}
   | {type: 'close'; reason: string; level: 'warn' | 'error'}
 
@@ -39,14 +40,18 @@ function apiLabel(apiKey: number): string {
   return d ? `${d.name}(${apiKey})` : String(apiKey)
 }
 
-/** Encodes size + response header + body. */
-export function encodeResponseFrame(descriptor: ApiDescriptor, apiVersion: number, correlationId: number, body: unknown): Buffer {
-  const w = new Writer(256)
+/**
+ * Encodes size + response header + body. Large byte fields (Fetch records)
+ * are not copied: the frame then comes back as chunks for one gathered write.
+ */
+export function encodeResponseFrame(descriptor: ApiDescriptor, apiVersion: number, correlationId: number, body: unknown): Buffer | Buffer[] {
+  const w = new Writer(256).referenceLargeBytes()
   const sizeAt = w.reserveInt32()
   encodeResponseHeader(w, {correlationId}, responseHeaderVersion(descriptor.apiKey, apiVersion))
   descriptor.encodeResponse(w, body, apiVersion)
-  w.patchInt32(sizeAt, w.pos - 4)
-  return w.finish()
+  w.patchInt32(sizeAt, w.length - 4)
+  const chunks = w.chunks()
+  return chunks.length === 1 ? chunks[0]! : chunks
 }
 
 /**

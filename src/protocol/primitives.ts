@@ -15,9 +15,18 @@ export const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
 const textDecoder = new TextDecoder('utf-8', {fatal: false})
 
+/** Byte fields at least this long are referenced, not copied, by a writer that collects chunks. */
+const REFERENCE_THRESHOLD = 16 * 1024
+
 export class Writer {
   buf: Buffer
   pos = 0
+  /**
+   * Large byte fields kept by reference (see referenceLargeBytes), each with
+   * the position in `buf` it follows. Null for an ordinary writer.
+   */
+  private refs: Array<{at: number; bytes: Uint8Array}> | null = null
+  private refBytes = 0
 
   constructor(initialCapacity = 256) {
     this.buf = Buffer.allocUnsafe(initialCapacity)
@@ -33,9 +42,46 @@ export class Writer {
     this.buf = next
   }
 
-  /** The bytes written so far (a view, not a copy). */
+  /** The bytes written so far (a view, not a copy). Only for writers that hold no references. */
   finish(): Buffer {
+    if (this.refBytes > 0) throw new Error('this writer holds referenced byte fields: use chunks()')
     return this.buf.subarray(0, this.pos)
+  }
+
+  /**
+   * From now on keep byte fields of 16 KiB or more by reference instead of
+   * copying them (a Fetch response's records, read from a segment file, go to
+   * the socket as they are). Read the result with chunks().
+   */
+  referenceLargeBytes(): this {
+    this.refs ??= []
+    return this
+  }
+
+  /** Bytes written, referenced fields included. */
+  get length(): number {
+    return this.pos + this.refBytes
+  }
+
+  /** The bytes written, in order, as views: the writer's own buffer between the referenced fields. */
+  chunks(): Buffer[] {
+    if (this.refs === null || this.refs.length === 0) return [this.finish()]
+    const out: Buffer[] = []
+    let from = 0
+    for (const r of this.refs) {
+      if (r.at > from) out.push(this.buf.subarray(from, r.at))
+      out.push(Buffer.isBuffer(r.bytes) ? r.bytes : Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength))
+      from = r.at
+    }
+    if (this.pos > from) out.push(this.buf.subarray(from, this.pos))
+    return out
+  }
+
+  private bytesBody(b: Uint8Array): void {
+    if (this.refs !== null && b.length >= REFERENCE_THRESHOLD) {
+      this.refs.push({at: this.pos, bytes: b})
+      this.refBytes += b.length
+    } else this.raw(b)
   }
 
   int8(v: number): void {
@@ -158,7 +204,7 @@ export class Writer {
   bytes(b: Uint8Array): void {
     if (b == null) throw new ProtocolError('non-nullable bytes are null')
     this.int32(b.length)
-    this.raw(b)
+    this.bytesBody(b)
   }
 
   nullableBytes(b: Uint8Array | null): void {
@@ -169,7 +215,7 @@ export class Writer {
   compactBytes(b: Uint8Array): void {
     if (b == null) throw new ProtocolError('non-nullable bytes are null')
     this.uvarint(b.length + 1)
-    this.raw(b)
+    this.bytesBody(b)
   }
 
   compactNullableBytes(b: Uint8Array | null): void {
