@@ -23,6 +23,7 @@ import type {LogManager} from '../storage/log-manager.js'
 import type {AppendOrigin, FetchIsolation} from '../storage/partition-log.js'
 import {INTERNAL_TOPICS, type BrokerState} from './broker-state.js'
 import {FetchSessionCache} from './fetch-session.js'
+import {needsRecordValidation, targetCodec, validateAndConvert, type RecordValidation} from './log-validator.js'
 import type {Logger} from './logger.js'
 import {Partition, type LeaderAppendResult} from './partition.js'
 import {FileProducerIdAllocator, type ProducerIdAllocator} from './producer-id-manager.js'
@@ -94,6 +95,17 @@ const EMPTY = Buffer.alloc(0)
 const PRODUCER_EXPIRATION_CHECK_MS = 600_000
 const TICK_MS = 1000
 
+interface AppendPolicy {
+  minInsyncReplicas: number
+  validation: Omit<RecordValidation, 'partitionName'> | null
+}
+
+/** The topic's compression.<codec>.level, when it sets one for the codec it forces. */
+function compressionLevel(tc: TopicConfig, codec: number | null): number | undefined {
+  const level = codec === 1 ? tc.get('compression.gzip.level') : codec === 3 ? tc.get('compression.lz4.level') : codec === 4 ? tc.get('compression.zstd.level') : undefined
+  return level === undefined || level === -1 ? undefined : Number(level)
+}
+
 type Waiter = {tryComplete(): boolean; forceComplete(): void}
 
 export class ReplicaManager implements MetadataListener {
@@ -107,6 +119,7 @@ export class ReplicaManager implements MetadataListener {
   private readonly clock: () => number
   private readonly partitions = new Map<string, Map<number, Partition>>()
   private readonly topicConfigs = new Map<string, TopicConfig>()
+  private readonly appendPolicies = new Map<string, AppendPolicy>()
   /** Delayed operations by partition name. */
   private readonly watchers = new Map<string, Set<Waiter>>()
   private timer: NodeJS.Timeout | null = null
@@ -265,8 +278,22 @@ export class ReplicaManager implements MetadataListener {
     if (tc === undefined) {
       tc = this.topicConfigFor(topic)
       this.topicConfigs.set(topic, tc)
+      this.appendPolicies.delete(topic)
     }
     return tc
+  }
+
+  /** What appends to a topic must check, derived once from its config. */
+  private appendPolicy(topic: string): AppendPolicy {
+    let p = this.appendPolicies.get(topic)
+    if (p === undefined || !this.topicConfigs.has(topic)) {
+      const tc = this.topicConfig(topic)
+      const codec = targetCodec(tc.get('compression.type'))
+      const validation = {targetCodec: codec, compacted: tc.get('cleanup.policy').some((x) => x.trim().toLowerCase() === 'compact'), compressionLevel: compressionLevel(tc, codec)}
+      p = {minInsyncReplicas: tc.get('min.insync.replicas'), validation: needsRecordValidation({...validation, partitionName: ''}) ? validation : null}
+      this.appendPolicies.set(topic, p)
+    }
+    return p
   }
 
   // ------------------------------------------------------------ produce
@@ -292,8 +319,9 @@ export class ReplicaManager implements MetadataListener {
       let partition: Partition | undefined
       try {
         partition = this.partitionOrThrow(e.topic, e.partition)
-        const minIsr = opts.requiredAcks === -1 ? this.topicConfig(e.topic).get('min.insync.replicas') : 1
-        const r = partition.appendRecordsToLeader(e.records, {origin, requiredAcks: opts.requiredAcks, minInsyncReplicas: minIsr})
+        const policy = this.appendPolicy(e.topic)
+        const records = origin === 'client' && policy.validation !== null ? validateAndConvert(e.records, {...policy.validation, partitionName: partition.name}) : e.records
+        const r = partition.appendRecordsToLeader(records, {origin, requiredAcks: opts.requiredAcks, minInsyncReplicas: policy.minInsyncReplicas})
         results[i] = appendedResult(r)
         if (r.rolled) this.scheduleRolledSegmentFlush(partition)
         if (!r.duplicate) this.wake(partition.name)

@@ -152,6 +152,31 @@ describe('Produce errors', () => {
   })
 })
 
+describe('topic-level record rules', () => {
+  it("compression.type recompresses other codecs, keeping records and producer fields; 'producer' keeps them", async () => {
+    await createTopic(tb.bootstrap, 'forced-gzip', 1, {'compression.type': 'gzip'})
+    const {producerId, producerEpoch} = await initProducerId()
+    const sent = valuesBatch(['one', 'two', 'three'], {producerId, producerEpoch, baseSequence: 0, compression: Compression.SNAPPY, keys: ['a', null, 'c'], timestamp: 1_700_000_000_000})
+    expect((await produceRaw(c, 'forced-gzip', 0, sent)).errorCode).toBe(0)
+    const stored = await readPartition(tb.port, 'forced-gzip', 0)
+    expect(stored.map((r) => [r.key?.toString() ?? null, r.value?.toString(), r.timestamp, r.compression, r.producerId, r.baseSequence])).toEqual([
+      ['a', 'one', 1_700_000_000_000, Compression.GZIP, producerId, 0],
+      [null, 'two', 1_700_000_000_001, Compression.GZIP, producerId, 0],
+      ['c', 'three', 1_700_000_000_002, Compression.GZIP, producerId, 0],
+    ])
+    // The retry is still recognised after the conversion.
+    expect((await produceRaw(c, 'forced-gzip', 0, valuesBatch(['one', 'two', 'three'], {producerId, producerEpoch, baseSequence: 0, compression: Compression.SNAPPY}))).baseOffset).toBe(0n)
+  })
+
+  it('compacted topics refuse records without a key (INVALID_RECORD)', async () => {
+    await createTopic(tb.bootstrap, 'compacted', 1, {'cleanup.policy': 'compact'})
+    expect((await produceRaw(c, 'compacted', 0, valuesBatch(['v'], {keys: ['k']}))).errorCode).toBe(0)
+    const r = await produceRaw(c, 'compacted', 0, valuesBatch(['v', 'w'], {keys: ['k', null], compression: Compression.LZ4}))
+    expect(r.errorCode).toBe(ErrorCode.INVALID_RECORD)
+    expect(r.errorMessage).toBe('Compacted topic cannot accept message without key in topic partition compacted-0.')
+  })
+})
+
 describe('Produce versions and acks=0', () => {
   it('advertises Produce v0-11 as Kafka 4 does, but closes the connection on v0-2', async () => {
     const {body} = await c.request<ApiVersionsResponse>(API_KEY.ApiVersions, 3, {clientSoftwareName: 'data-test', clientSoftwareVersion: '1'})
