@@ -305,6 +305,8 @@ export class Broker {
       else this.lifecycle.stop()
     }
     await this.controller.shutdown()
+    // Peers' quorum traffic needs no graceful end: they reconnect to whoever leads next.
+    for (const c of this.connections) if (c.info.listenerType === 'controller') c.destroy()
     const serversClosed = Promise.all(this.listeners.map((l) => closeServer(l.server)))
     for (const c of this.connections) c.drain()
     // Parked JoinGroup/SyncGroup requests answer NOT_COORDINATOR; group timers stop.

@@ -1,4 +1,4 @@
-// The local cluster: N brokers on loopback, each a detached background process
+// The local cluster: N brokers on loopback, each a background process
 // (`tskafka broker start --config <its server.properties>`) with its own
 // directory under the cluster's data dir:
 //
@@ -7,22 +7,33 @@
 //   <dataDir>/broker-<id>/broker.log      the broker's stdout + stderr
 //   <dataDir>/broker-<id>/data/           its log.dirs
 //
-// Ports are consecutive from the base port (broker 1 on --port, broker 2 on
-// --port + 1...). Start, stop and status are idempotent and tolerate stale
-// state: a pid is only trusted when /proc says it is still our broker.
+// Client ports are consecutive from the base port (broker 1 on --port, broker 2
+// on --port + 1...). In a cluster of several brokers the first three are
+// combined broker+controller nodes, the controller quorum's voters, each with a
+// CONTROLLER listener on --port + 10000 + i (or a free port when that is taken),
+// recorded in the state file; the rest are brokers only. A cluster config file
+// sets racks, ports and broker configs.
+//
+// Start waits until every broker is registered and unfenced and a controller
+// leads; stop is a controlled shutdown (leadership moves away first), one
+// broker at a time with the active controller last, so every step keeps a
+// quorum. Start, stop and status are idempotent and tolerate stale state: a pid
+// is only trusted when /proc says it is still our broker.
 
 import {spawn, type ChildProcess} from 'node:child_process'
-import {closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync} from 'node:fs'
+import {closeSync, fstatSync, mkdirSync, openSync, readSync, rmdirSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 
 import {ConfigError} from '../config/config-def.js'
 import {ensureFormatted, readMetaProperties} from '../config/meta-properties.js'
 import {cliEntryPoint, defaultLocalClusterDir} from '../paths.js'
+import type {ClusterConfigFile} from './cluster-config.js'
+import {viewCluster, type ClusterView} from './cluster-view.js'
 import {withClusterLock} from './lock.js'
 import {isBrokerProcess, signalProcess, sleep, waitForBrokerExit} from './processes.js'
 import {isBrokerResponding, probeApiVersions} from './probe.js'
-import {brokerLogDir, LOCAL_HOST, localBrokerConfig, renderProperties} from './server-properties.js'
+import {brokerLogDir, LOCAL_HOST, localBrokerConfig, MAX_LOCAL_VOTERS, renderProperties} from './server-properties.js'
 import {
   type BrokerRecord,
   ClusterError,
@@ -30,22 +41,24 @@ import {
   newClusterId,
   readClusterState,
   STATE_VERSION,
+  stateFilePath,
   writeClusterState,
 } from './state.js'
 
 export const DEFAULT_BASE_PORT = 9092
-/**
- * The code below handles any number of brokers, but brokers do not replicate
- * or share a controller yet, so N > 1 would be N unrelated one-node clusters.
- */
-export const MAX_LOCAL_BROKERS = 1
+/** How many brokers a local cluster may have (ports and processes on one machine). */
+export const MAX_LOCAL_BROKERS = 32
+/** Controller listeners sit this far above the client ports. */
+export const CONTROLLER_PORT_OFFSET = 10_000
 export const DEFAULT_READY_TIMEOUT_MS = 30_000
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000
 const LOG_TAIL_LINES = 20
 
-export type BrokerRunState = 'running' | 'stopped' | 'not responding'
+export type BrokerRunState = 'running' | 'stopped' | 'not responding' | 'fenced'
 /** running: every broker answers; stopped: none is alive (or no cluster exists); degraded: anything in between. */
 export type ClusterRunState = 'running' | 'stopped' | 'degraded'
+/** A broker's part in the controller quorum. */
+export type ControllerRole = 'active' | 'voter' | 'observer'
 
 export interface BrokerStatus {
   id: number
@@ -54,6 +67,12 @@ export interface BrokerStatus {
   /** The live pid, null when the broker is stopped (a stale pid is not reported). */
   pid: number | null
   state: BrokerRunState
+  rack: string | null
+  /** 'active' for the active controller, 'voter' for the other quorum voters, 'observer' for brokers only. */
+  controller: ControllerRole
+  /** Partitions it leads, and those of them whose ISR is short (null when the cluster could not be asked). */
+  leaders: number | null
+  underReplicated: number | null
   dataDir: string
   logFile: string
   configFile: string
@@ -68,6 +87,10 @@ export interface ClusterStatus {
   state: ClusterRunState
   /** host:port of every broker, comma-separated, whatever their state. */
   bootstrapServers: string
+  /** The active controller's id, -1 when none is known. */
+  activeController: number
+  /** Partitions without a leader (null when the cluster could not be asked). */
+  offlinePartitions: number | null
   brokers: BrokerStatus[]
 }
 
@@ -77,7 +100,16 @@ export interface StartClusterOptions {
   port?: number
   /** Number of brokers; undefined keeps the existing cluster's (or 1 for a new one). */
   brokers?: number
+  /** Racks, ports and broker configs (cluster.yaml, parsed); the flags above win. */
+  clusterConfig?: ClusterConfigFile
+  /** Start only these brokers (restart); default every stopped one. */
+  only?: readonly number[]
   readyTimeoutMs?: number
+  /**
+   * Whether the brokers outlive this process (the CLI: true, the default). False ties them to
+   * it (startCluster): they are killed when it exits.
+   */
+  detached?: boolean
 }
 
 export interface StartClusterResult {
@@ -85,7 +117,7 @@ export interface StartClusterResult {
   alreadyRunning: boolean
   /** Ids of the brokers this call started. */
   startedBrokerIds: number[]
-  /** Milliseconds from the first spawn until every broker answered ApiVersions (0 when nothing was started). */
+  /** Milliseconds from the first spawn until the cluster was ready (0 when nothing was started). */
   readyMs: number
   /** Requested settings that were not applied (e.g. --port while already running). */
   warnings: string[]
@@ -96,6 +128,8 @@ export interface StopClusterOptions {
   dataDir?: string
   /** How long to wait for a graceful exit after SIGTERM before SIGKILL. */
   timeoutMs?: number
+  /** Stop only this broker. */
+  brokerId?: number
 }
 
 export type BrokerStopOutcome = 'stopped' | 'killed' | 'was not running'
@@ -142,31 +176,53 @@ export function localBootstrapServers(dataDir: string = defaultLocalClusterDir()
 
 export async function localClusterStatus(dataDir: string = defaultLocalClusterDir()): Promise<ClusterStatus> {
   const state = readClusterState(dataDir)
-  if (!state) return {dataDir, exists: false, clusterId: null, state: 'stopped', bootstrapServers: '', brokers: []}
-  const brokers = await Promise.all(state.brokers.map((b) => brokerStatus(b)))
+  if (!state) return {dataDir, exists: false, clusterId: null, state: 'stopped', bootstrapServers: '', activeController: -1, offlinePartitions: null, brokers: []}
+  return statusOf(dataDir, state)
+}
+
+async function statusOf(dataDir: string, state: ClusterState): Promise<ClusterStatus> {
+  const alive = state.brokers.map((b) => isBrokerProcess(b.pid, b.configFile))
+  const answering = await Promise.all(state.brokers.map((b, i) => (alive[i] ? isBrokerResponding(b.host, b.port, 1000) : Promise.resolve(false))))
+  let view: ClusterView | null = null
+  for (const [i, b] of state.brokers.entries()) {
+    if (!answering[i]) continue
+    try {
+      view = await viewCluster(b.host, b.port, 2000)
+      break
+    } catch {
+      // try the next one
+    }
+  }
+  const voters = new Set(view && view.voters.length > 0 ? view.voters : state.brokers.filter((b) => b.controllerPort != null).map((b) => b.id))
+  if (voters.size === 0 && state.brokers.length === 1) voters.add(state.brokers[0]!.id)
+  const brokers = state.brokers.map((b, i): BrokerStatus => {
+    let run: BrokerRunState = !alive[i] ? 'stopped' : answering[i] ? 'running' : 'not responding'
+    if (run === 'running' && view && !view.alive.has(b.id)) run = 'fenced'
+    return {
+      id: b.id,
+      host: b.host,
+      port: b.port,
+      pid: alive[i] ? b.pid : null,
+      state: run,
+      rack: view?.alive.get(b.id) ?? b.rack ?? null,
+      controller: view && view.activeController === b.id ? 'active' : voters.has(b.id) ? 'voter' : 'observer',
+      leaders: view ? (view.leaders.get(b.id) ?? 0) : null,
+      underReplicated: view ? (view.underReplicated.get(b.id) ?? 0) : null,
+      dataDir: b.dataDir,
+      logFile: b.logFile,
+      configFile: b.configFile,
+      startedAt: alive[i] ? b.startedAt : null,
+    }
+  })
   return {
     dataDir,
     exists: true,
     clusterId: state.clusterId,
     state: overallState(brokers),
     bootstrapServers: bootstrapServersOf(state.brokers),
+    activeController: view?.activeController ?? -1,
+    offlinePartitions: view?.offline ?? null,
     brokers,
-  }
-}
-
-async function brokerStatus(b: BrokerRecord): Promise<BrokerStatus> {
-  const alive = isBrokerProcess(b.pid, b.configFile)
-  const state: BrokerRunState = !alive ? 'stopped' : (await isBrokerResponding(b.host, b.port, 1000)) ? 'running' : 'not responding'
-  return {
-    id: b.id,
-    host: b.host,
-    port: b.port,
-    pid: alive ? b.pid : null,
-    state,
-    dataDir: b.dataDir,
-    logFile: b.logFile,
-    configFile: b.configFile,
-    startedAt: alive ? b.startedAt : null,
   }
 }
 
@@ -179,11 +235,7 @@ function overallState(brokers: BrokerStatus[]): ClusterRunState {
 export function validateStartOptions(opts: Pick<StartClusterOptions, 'port' | 'brokers'>): void {
   if (opts.brokers !== undefined) {
     if (!Number.isInteger(opts.brokers) || opts.brokers < 1) throw new ClusterError(`--brokers must be a positive integer, got ${opts.brokers}`)
-    if (opts.brokers > MAX_LOCAL_BROKERS) {
-      throw new ClusterError(
-        `a local cluster of ${opts.brokers} brokers is not supported yet: brokers cannot replicate to each other until replication lands; use --brokers 1`,
-      )
-    }
+    if (opts.brokers > MAX_LOCAL_BROKERS) throw new ClusterError(`--brokers must be at most ${MAX_LOCAL_BROKERS} for a local cluster, got ${opts.brokers}`)
   }
   if (opts.port !== undefined) {
     const n = opts.brokers ?? 1
@@ -194,55 +246,66 @@ export function validateStartOptions(opts: Pick<StartClusterOptions, 'port' | 'b
 }
 
 export async function startLocalCluster(opts: StartClusterOptions = {}): Promise<StartClusterResult> {
-  validateStartOptions(opts)
+  const file = opts.clusterConfig
+  const brokersWanted = opts.brokers ?? file?.brokers
+  const portWanted = opts.port ?? file?.port
+  validateStartOptions({port: portWanted, brokers: brokersWanted})
   const dataDir = opts.dataDir ?? defaultLocalClusterDir()
   const readyTimeoutMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS
   mkdirSync(dataDir, {recursive: true})
   return withClusterLock(dataDir, async () => {
     const warnings: string[] = []
     let state = readClusterState(dataDir)
-    let statuses = state ? await Promise.all(state.brokers.map((b) => brokerStatus(b))) : []
-    const anyAlive = statuses.some((s) => s.state !== 'stopped')
+    const anyAlive = state ? state.brokers.some((b) => isBrokerProcess(b.pid, b.configFile)) : false
 
     if (!state) {
-      state = newClusterLayout(dataDir, opts.port ?? DEFAULT_BASE_PORT, opts.brokers ?? 1)
+      state = newClusterLayout(dataDir, portWanted ?? DEFAULT_BASE_PORT, brokersWanted ?? 1)
+      applyClusterConfig(state, file)
+      await assignControllerPorts(state)
     } else if (anyAlive) {
       // Never re-lay out a cluster under live brokers: report what runs instead.
-      if (opts.port !== undefined && opts.port !== state.brokers[0]?.port) {
-        warnings.push(`--port ${opts.port} ignored: the cluster is running on port ${state.brokers[0]?.port}; stop it first to change ports`)
+      if (portWanted !== undefined && portWanted !== state.brokers[0]?.port) {
+        warnings.push(`--port ${portWanted} ignored: the cluster is running on port ${state.brokers[0]?.port}; stop it first to change ports`)
       }
-      if (opts.brokers !== undefined && opts.brokers !== state.brokers.length) {
-        warnings.push(`--brokers ${opts.brokers} ignored: the cluster is running with ${state.brokers.length}; stop it first to resize it`)
+      if (brokersWanted !== undefined && brokersWanted !== state.brokers.length) {
+        warnings.push(`--brokers ${brokersWanted} ignored: the cluster is running with ${state.brokers.length}; stop it first to resize it`)
       }
+      if (file !== undefined) warnings.push('--config ignored: the cluster is running; stop it first to change its configuration')
     } else {
-      state = relayOut(state, dataDir, opts.port, opts.brokers)
-    }
-    statuses = statuses.length === state.brokers.length ? statuses : await Promise.all(state.brokers.map((b) => brokerStatus(b)))
-
-    const toStart = state.brokers.filter((_, i) => statuses[i]!.state === 'stopped')
-    const unresponsive = state.brokers.filter((_, i) => statuses[i]!.state === 'not responding')
-    if (toStart.length === 0 && unresponsive.length === 0) {
-      return {alreadyRunning: true, startedBrokerIds: [], readyMs: 0, warnings, status: await localClusterStatus(dataDir)}
+      state = relayOut(state, dataDir, portWanted, brokersWanted)
+      applyClusterConfig(state, file)
+      await assignControllerPorts(state)
     }
 
-    for (const b of toStart) await assertPortFree(b.host, b.port)
+    const alive = state.brokers.map((b) => isBrokerProcess(b.pid, b.configFile))
+    const wanted = (b: BrokerRecord) => opts.only === undefined || opts.only.includes(b.id)
+    const toStart = state.brokers.filter((b, i) => !alive[i] && wanted(b))
+    if (opts.only) for (const id of opts.only) if (!state.brokers.some((b) => b.id === id)) throw new ClusterError(`there is no broker ${id} in this cluster (brokers ${state.brokers.map((b) => b.id).join(', ')})`)
+    if (toStart.length === 0 && (await clusterReady(state, 1000))) {
+      return {alreadyRunning: true, startedBrokerIds: [], readyMs: 0, warnings, status: await statusOf(dataDir, state)}
+    }
+
+    for (const b of toStart) {
+      await assertPortFree(b.host, b.port)
+      if (b.controllerPort != null) await assertPortFree(b.host, b.controllerPort, 'controller port')
+    }
 
     const began = performance.now()
     const launched: Array<{broker: BrokerRecord; child: ChildProcess; logOffset: number}> = []
+    const detached = opts.detached ?? true
     try {
       for (const broker of toStart) {
         writeBrokerFiles(state, broker)
-        const {child, logOffset} = spawnBroker(broker)
+        const {child, logOffset} = spawnBroker(broker, detached)
         broker.pid = child.pid ?? null
         broker.startedAt = new Date().toISOString()
         launched.push({broker, child, logOffset})
       }
       // Record the pids before waiting, so that `cluster stop` can find brokers even if this process dies now.
       writeClusterState(dataDir, state)
-      await Promise.all([
-        ...launched.map(({broker, child, logOffset}) => waitUntilReady(broker, readyTimeoutMs, child, logOffset)),
-        ...unresponsive.map((broker) => waitUntilReady(broker, readyTimeoutMs)),
-      ])
+      const deadline = Date.now() + readyTimeoutMs
+      await Promise.all(launched.map(({broker, child, logOffset}) => waitUntilAnswering(broker, deadline, readyTimeoutMs, child, logOffset)))
+      await waitUntilClusterReady(state, deadline, readyTimeoutMs, launched)
     } catch (error) {
       await Promise.all(launched.map(({broker}) => terminate(broker, 2000)))
       for (const {broker} of launched) {
@@ -252,15 +315,15 @@ export async function startLocalCluster(opts: StartClusterOptions = {}): Promise
       writeClusterState(dataDir, state)
       throw error
     } finally {
-      // Let this process exit while the brokers live on.
       for (const {child} of launched) {
         child.removeAllListeners()
         child.on('error', ignoreError)
-        child.unref()
+        // The CLI exits while the brokers live on; a program's own cluster keeps them tied to it.
+        if (detached) child.unref()
       }
     }
     const readyMs = Math.round(performance.now() - began)
-    return {alreadyRunning: false, startedBrokerIds: launched.map((l) => l.broker.id), readyMs, warnings, status: await localClusterStatus(dataDir)}
+    return {alreadyRunning: false, startedBrokerIds: launched.map((l) => l.broker.id), readyMs, warnings, status: await statusOf(dataDir, state)}
   })
 }
 
@@ -271,18 +334,89 @@ export async function stopLocalCluster(opts: StopClusterOptions = {}): Promise<S
   return withClusterLock(dataDir, async () => {
     const state = readClusterState(dataDir)
     if (!state) return {dataDir, exists: false, wasRunning: false, brokers: []}
-    const brokers = await Promise.all(
-      state.brokers.map(async (b) => {
-        const pid = b.pid
-        const outcome: BrokerStopOutcome = isBrokerProcess(pid, b.configFile) ? await terminate(b, timeoutMs) : 'was not running'
-        b.pid = null
-        b.startedAt = null
-        return {id: b.id, pid: outcome === 'was not running' ? null : pid, outcome}
-      }),
-    )
-    writeClusterState(dataDir, state)
+    const targets = opts.brokerId === undefined ? state.brokers : state.brokers.filter((b) => b.id === opts.brokerId)
+    if (opts.brokerId !== undefined && targets.length === 0) {
+      throw new ClusterError(`there is no broker ${opts.brokerId} in this cluster (brokers ${state.brokers.map((b) => b.id).join(', ')})`)
+    }
+    const outcomes = new Map<number, {id: number; pid: number | null; outcome: BrokerStopOutcome}>()
+    for (const b of await stopOrder(state, targets)) {
+      const pid = b.pid
+      const outcome: BrokerStopOutcome = isBrokerProcess(pid, b.configFile) ? await terminate(b, timeoutMs) : 'was not running'
+      b.pid = null
+      b.startedAt = null
+      outcomes.set(b.id, {id: b.id, pid: outcome === 'was not running' ? null : pid, outcome})
+      writeClusterState(dataDir, state)
+    }
+    const brokers = targets.map((b) => outcomes.get(b.id)!)
     return {dataDir, exists: true, wasRunning: brokers.some((b) => b.outcome !== 'was not running'), brokers}
   })
+}
+
+/**
+ * The order that keeps a quorum for each controlled shutdown: brokers that are not voters
+ * first, then the voters, the active controller last.
+ */
+async function stopOrder(state: ClusterState, targets: BrokerRecord[]): Promise<BrokerRecord[]> {
+  if (targets.length <= 1) return targets
+  let active = -1
+  for (const b of state.brokers) {
+    if (!isBrokerProcess(b.pid, b.configFile)) continue
+    try {
+      active = (await viewCluster(b.host, b.port, 1000)).activeController
+      break
+    } catch {
+      // ask the next
+    }
+  }
+  const rank = (b: BrokerRecord) => (b.id === active ? 2 : b.controllerPort != null ? 1 : 0)
+  return [...targets].sort((a, b) => rank(a) - rank(b) || a.id - b.id)
+}
+
+/** SIGKILL, for failure drills: no controlled shutdown, no flush. */
+export async function killLocalBroker(opts: {dataDir?: string; brokerId: number}): Promise<{id: number; pid: number | null; killed: boolean}> {
+  const dataDir = opts.dataDir ?? defaultLocalClusterDir()
+  const state = readClusterState(dataDir)
+  if (!state) throw new ClusterError(`no local cluster in ${dataDir}`)
+  return withClusterLock(dataDir, async () => {
+    const current = readClusterState(dataDir)!
+    const b = current.brokers.find((x) => x.id === opts.brokerId)
+    if (!b) throw new ClusterError(`there is no broker ${opts.brokerId} in this cluster (brokers ${current.brokers.map((x) => x.id).join(', ')})`)
+    const pid = b.pid
+    if (!isBrokerProcess(pid, b.configFile)) return {id: b.id, pid: null, killed: false}
+    signalProcess(pid!, 'SIGKILL')
+    await waitForBrokerExit(pid!, b.configFile, 5000)
+    b.pid = null
+    b.startedAt = null
+    writeClusterState(dataDir, current)
+    return {id: b.id, pid, killed: true}
+  })
+}
+
+/** Stops one broker (controlled) and starts it again, waiting until the cluster is whole. */
+export async function restartLocalBroker(opts: {dataDir?: string; brokerId: number; timeoutMs?: number; readyTimeoutMs?: number; detached?: boolean}): Promise<StartClusterResult> {
+  const dataDir = opts.dataDir ?? defaultLocalClusterDir()
+  if (!readClusterState(dataDir)) throw new ClusterError(`no local cluster in ${dataDir}`)
+  await stopLocalCluster({dataDir, brokerId: opts.brokerId, timeoutMs: opts.timeoutMs})
+  return startLocalCluster({dataDir, only: [opts.brokerId], readyTimeoutMs: opts.readyTimeoutMs, detached: opts.detached})
+}
+
+/** Stops every broker and removes the cluster's data dir. */
+export async function destroyLocalCluster(opts: {dataDir?: string; timeoutMs?: number} = {}): Promise<{dataDir: string; existed: boolean; stopped: StopClusterResult}> {
+  const dataDir = opts.dataDir ?? defaultLocalClusterDir()
+  const existed = readClusterState(dataDir) !== null
+  const stopped = await stopLocalCluster({dataDir, timeoutMs: opts.timeoutMs ?? 5000})
+  if (existed) {
+    // Only what a cluster consists of: never a directory that merely happens to be given.
+    const state = readClusterState(dataDir)
+    for (const b of state?.brokers ?? []) rmSync(b.dataDir, {recursive: true, force: true})
+    rmSync(stateFilePath(dataDir), {force: true})
+    try {
+      rmdirSync(dataDir)
+    } catch {
+      // not empty: something else lives there too
+    }
+  }
+  return {dataDir, existed, stopped}
 }
 
 /** SIGTERM, wait up to timeoutMs for a graceful exit, then SIGKILL. */
@@ -323,6 +457,9 @@ function brokerRecord(dataDir: string, id: number, port: number): BrokerRecord {
     logFile: join(dir, 'broker.log'),
     configFile: join(dir, 'server.properties'),
     startedAt: null,
+    controllerPort: null,
+    rack: null,
+    overrides: {},
   }
 }
 
@@ -331,15 +468,58 @@ function relayOut(state: ClusterState, dataDir: string, basePort: number | undef
   const n = count ?? state.brokers.length
   if (n < state.brokers.length) {
     throw new ClusterError(
-      `this cluster has ${state.brokers.length} brokers; shrinking it would lose their data. Remove ${dataDir} to start afresh`,
+      `this cluster has ${state.brokers.length} brokers; shrinking it would lose their data. Remove ${dataDir} to start afresh (tskafka cluster destroy)`,
     )
   }
   const base = basePort ?? state.brokers[0]?.port ?? DEFAULT_BASE_PORT
   const brokers = Array.from({length: n}, (_, i) => {
     const existing = state.brokers[i]
-    return existing ? {...existing, port: base + i} : brokerRecord(dataDir, i + 1, base + i)
+    return existing ? {...existing, port: basePort === undefined ? existing.port : base + i} : brokerRecord(dataDir, i + 1, base + i)
   })
   return {...state, brokers}
+}
+
+/** Racks, ports and configs from the cluster config file, onto the brokers of a stopped cluster. */
+function applyClusterConfig(state: ClusterState, file: ClusterConfigFile | undefined): void {
+  if (!file) return
+  for (const b of state.brokers) {
+    const own = file.broker.get(b.id)
+    if (own?.port !== undefined) b.port = own.port
+    if (own?.rack !== undefined) b.rack = own.rack
+    if (own?.controllerPort !== undefined) b.controllerPort = own.controllerPort
+    b.overrides = {...file.config, ...own?.config}
+  }
+  const ports = new Map<number, number>()
+  for (const b of state.brokers) {
+    for (const p of [b.port, b.controllerPort]) {
+      if (p == null) continue
+      const other = ports.get(p)
+      if (other !== undefined) throw new ClusterError(`brokers ${other} and ${b.id} would both listen on port ${p}`)
+      ports.set(p, b.id)
+    }
+  }
+}
+
+/**
+ * A cluster of several brokers: the first three are the controller quorum's voters, each with
+ * a CONTROLLER listener at its client port + 10000 (or a free port when that one is taken).
+ * A lone broker is its own quorum and needs none.
+ */
+async function assignControllerPorts(state: ClusterState): Promise<void> {
+  if (state.brokers.length === 1) {
+    state.brokers[0]!.controllerPort = null
+    return
+  }
+  const taken = new Set(state.brokers.map((b) => b.port))
+  state.brokers.forEach((b, i) => {
+    if (i >= MAX_LOCAL_VOTERS) b.controllerPort = null
+  })
+  for (const b of state.brokers.slice(0, MAX_LOCAL_VOTERS)) {
+    let port = b.controllerPort ?? (b.port + CONTROLLER_PORT_OFFSET <= 65_535 ? b.port + CONTROLLER_PORT_OFFSET : 0)
+    if (port === 0 || taken.has(port) || (await tryBind(b.host, port)) !== null) port = await freePort(b.host, taken)
+    b.controllerPort = port
+    taken.add(port)
+  }
 }
 
 function writeBrokerFiles(state: ClusterState, broker: BrokerRecord): void {
@@ -349,7 +529,7 @@ function writeBrokerFiles(state: ClusterState, broker: BrokerRecord): void {
     broker.configFile,
     renderProperties(
       localBrokerConfig(state, broker),
-      `Written by \`tskafka cluster start\` for broker ${broker.id} of local cluster ${state.clusterId}.\nRewritten on every start: edits here are lost.`,
+      `Written by \`tskafka cluster start\` for broker ${broker.id} of local cluster ${state.clusterId}.\nRewritten on every start: edits here are lost (use tskafka cluster start --config cluster.yaml).`,
     ),
   )
 }
@@ -375,19 +555,32 @@ function formatStorage(state: ClusterState, broker: BrokerRecord): void {
   }
 }
 
-function spawnBroker(broker: BrokerRecord): {child: ChildProcess; logOffset: number} {
+const tiedChildren = new Set<ChildProcess>()
+let exitHookInstalled = false
+
+function spawnBroker(broker: BrokerRecord, detached: boolean): {child: ChildProcess; logOffset: number} {
   const logFd = openSync(broker.logFile, 'a')
   try {
     const logOffset = fstatSync(logFd).size
     const child = spawn(process.execPath, [cliEntryPoint(), 'broker', 'start', '--config', broker.configFile], {
       cwd: broker.dataDir,
-      detached: true,
+      detached,
       stdio: ['ignore', logFd, logFd],
       env: process.env,
     })
     // A failed spawn is also reported as an 'error' event; it must not crash this process.
     child.on('error', ignoreError)
     if (child.pid === undefined) throw new ClusterError(`could not start broker ${broker.id}: spawning ${process.execPath} failed`)
+    if (!detached) {
+      tiedChildren.add(child)
+      child.once('exit', () => tiedChildren.delete(child))
+      if (!exitHookInstalled) {
+        exitHookInstalled = true
+        process.once('exit', () => {
+          for (const c of tiedChildren) c.kill('SIGKILL')
+        })
+      }
+    }
     return {child, logOffset}
   } finally {
     closeSync(logFd)
@@ -395,16 +588,16 @@ function spawnBroker(broker: BrokerRecord): {child: ChildProcess; logOffset: num
 }
 
 /**
- * Polls ApiVersions until the broker answers. Fails fast when the process we
- * spawned exits, and shows the tail of what it wrote to its log.
+ * Polls ApiVersions until the broker answers (a broker opens its client listener once the
+ * controller has unfenced it). Fails fast when the process we spawned exits, and shows the
+ * tail of what it wrote to its log.
  */
-async function waitUntilReady(broker: BrokerRecord, timeoutMs: number, child?: ChildProcess, logOffset = 0): Promise<void> {
+async function waitUntilAnswering(broker: BrokerRecord, deadline: number, timeoutMs: number, child?: ChildProcess, logOffset = 0): Promise<void> {
   const exited: {code?: number | null; signal?: NodeJS.Signals | null} = {}
   child?.once('exit', (code, signal) => {
     exited.code = code
     exited.signal = signal
   })
-  const deadline = Date.now() + timeoutMs
   for (;;) {
     if (exited.code !== undefined) {
       const {code, signal} = exited
@@ -431,17 +624,55 @@ async function waitUntilReady(broker: BrokerRecord, timeoutMs: number, child?: C
   }
 }
 
+/**
+ * Whether every running broker answers, sees all the running brokers alive (registered and
+ * unfenced), and a controller leads. False when none runs.
+ */
+async function clusterReady(state: ClusterState, timeoutMs: number): Promise<boolean> {
+  const running = state.brokers.filter((b) => isBrokerProcess(b.pid, b.configFile))
+  if (running.length === 0) return false
+  const views = await Promise.all(running.map((b) => viewCluster(b.host, b.port, timeoutMs).catch(() => null)))
+  return views.every((v) => v !== null && v.activeController >= 0 && running.every((b) => v.alive.has(b.id)))
+}
+
+async function waitUntilClusterReady(
+  state: ClusterState,
+  deadline: number,
+  timeoutMs: number,
+  launched: ReadonlyArray<{broker: BrokerRecord; child: ChildProcess; logOffset: number}>,
+): Promise<void> {
+  for (;;) {
+    for (const {broker, child, logOffset} of launched) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        const how = child.signalCode ? `was killed by ${child.signalCode}` : `exited with code ${child.exitCode}`
+        throw new BrokerStartError(`broker ${broker.id} ${how} during start; last lines of ${broker.logFile}:`, broker.logFile, readLogTail(broker.logFile, logOffset))
+      }
+    }
+    if (await clusterReady(state, 1000)) return
+    if (Date.now() >= deadline) {
+      const first = launched[0]?.broker ?? state.brokers[0]!
+      throw new BrokerStartError(
+        `the cluster did not become ready within ${Math.round(timeoutMs / 1000)}s (every broker registered and unfenced, a controller elected); last lines of ${first.logFile}:`,
+        first.logFile,
+        readLogTail(first.logFile, 0),
+      )
+    }
+    await sleep(20)
+  }
+}
+
 function ignoreError(): void {}
 
-async function assertPortFree(host: string, port: number): Promise<void> {
+async function assertPortFree(host: string, port: number, what = 'port'): Promise<void> {
   const error = await tryBind(host, port)
   if (!error) return
   if (error.code === 'EADDRINUSE') {
     const kafka = await isBrokerResponding(host, port, 500)
+    const hint = what === 'port' ? 'choose another with --port' : 'set another in the cluster config (controller-port)'
     throw new ClusterError(
       kafka
-        ? `port ${port} on ${host} is already used by another Kafka broker (not this local cluster); choose another with --port`
-        : `port ${port} on ${host} is already in use by another program; choose another with --port`,
+        ? `${what} ${port} on ${host} is already used by another Kafka broker (not this local cluster); ${hint}`
+        : `${what} ${port} on ${host} is already in use by another program; ${hint}`,
     )
   }
   throw new ClusterError(`cannot listen on ${host}:${port}: ${error.message}`)
@@ -453,6 +684,22 @@ function tryBind(host: string, port: number): Promise<NodeJS.ErrnoException | nu
     server.once('error', (error: NodeJS.ErrnoException) => resolve(error))
     server.listen({host, port, exclusive: true}, () => server.close(() => resolve(null)))
   })
+}
+
+/** A port that was free a moment ago and is not in `taken`. */
+async function freePort(host: string, taken: ReadonlySet<number>): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer()
+      server.once('error', reject)
+      server.listen({host, port: 0, exclusive: true}, () => {
+        const address = server.address()
+        const p = typeof address === 'object' && address ? address.port : 0
+        server.close(() => resolve(p))
+      })
+    })
+    if (!taken.has(port)) return port
+  }
 }
 
 /** The last lines a broker wrote to its log since `fromOffset` (at most the final 64 KiB). */

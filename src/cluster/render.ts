@@ -24,8 +24,8 @@ export function startSummary(result: StartClusterResult): string {
   return `Local cluster ${what}: ${plural(n, 'broker')}, bootstrap ${result.status.bootstrapServers}`
 }
 
-export function startDetails(result: StartClusterResult, defaultDir: string): string {
-  const lines = [brokerTable(result.status.brokers)]
+export function startDetails(result: StartClusterResult, defaultDir: string, tty: boolean): string {
+  const lines = [tty ? brokerTable(result.status.brokers) : brokerPlainTable(result.status.brokers)]
   if (!result.alreadyRunning) lines.push(`Ready in ${result.readyMs} ms. Data in ${result.status.dataDir}`)
   lines.push(`Stop it with: ${commandFor('stop', result.status.dataDir, defaultDir)}`)
   return lines.join('\n')
@@ -33,14 +33,17 @@ export function startDetails(result: StartClusterResult, defaultDir: string): st
 
 export function stopSummary(result: StopClusterResult, defaultDir: string): string[] {
   if (!result.exists) return [`No local cluster in ${result.dataDir}; nothing to stop`]
-  if (!result.wasRunning) return [`Local cluster in ${result.dataDir} is not running; nothing to stop`]
+  if (!result.wasRunning) {
+    if (result.brokers.length === 1) return [`Broker ${result.brokers[0]!.id} is not running; nothing to stop`]
+    return [`Local cluster in ${result.dataDir} is not running; nothing to stop`]
+  }
   const lines = result.brokers
     .filter((b) => b.outcome !== 'was not running')
-    .map((b) =>
-      b.outcome === 'killed'
-        ? `Broker ${b.id} (pid ${b.pid}) did not stop in time and was killed`
-        : `Broker ${b.id} (pid ${b.pid}) stopped`,
-    )
+    .map((b) => (b.outcome === 'killed' ? `Broker ${b.id} (pid ${b.pid}) did not stop in time and was killed` : `Broker ${b.id} (pid ${b.pid}) stopped`))
+  if (result.brokers.length === 1 && result.brokers[0]!.outcome !== 'was not running') {
+    lines.push(`Start it again with: ${commandFor(`restart --broker ${result.brokers[0]!.id}`, result.dataDir, defaultDir)}`)
+    return lines
+  }
   lines.push(`Local cluster stopped; data kept in ${result.dataDir} (start again with: ${commandFor('start', result.dataDir, defaultDir)})`)
   return lines
 }
@@ -49,13 +52,16 @@ export function statusSummary(status: ClusterStatus, defaultDir: string): string
   if (!status.exists) return `No local cluster in ${status.dataDir} (start one with: ${commandFor('start', status.dataDir, defaultDir)})`
   const running = status.brokers.filter((b) => b.state === 'running').length
   const counts = status.state === 'degraded' ? ` (${running} of ${status.brokers.length} brokers running)` : ''
-  return `Local cluster ${status.clusterId}: ${status.state}${counts}, bootstrap ${status.bootstrapServers}`
+  const controller = status.state === 'stopped' ? '' : status.activeController >= 0 ? `, controller ${status.activeController}` : ', no active controller'
+  const offline = status.offlinePartitions ? `, ${plural(status.offlinePartitions, 'offline partition')}` : ''
+  return `Local cluster ${status.clusterId}: ${status.state}${counts}, bootstrap ${status.bootstrapServers}${controller}${offline}`
 }
 
-const HEAD = ['ID', 'PID', 'PORT', 'STATE', 'DATA DIR']
+const HEAD = ['BROKER', 'PID', 'PORT', 'STATE', 'RACK', 'CONTROLLER', 'LEADERS', 'UNDER-REPLICATED']
 
 function rowOf(b: BrokerStatus): string[] {
-  return [String(b.id), b.pid === null ? '-' : String(b.pid), String(b.port), b.state, b.dataDir]
+  const count = (n: number | null) => (b.state === 'stopped' || n === null ? '-' : String(n))
+  return [String(b.id), b.pid === null ? '-' : String(b.pid), String(b.port), b.state, b.rack ?? '-', b.controller, count(b.leaders), count(b.underReplicated)]
 }
 
 /** A boxed table for terminals. */
@@ -80,12 +86,18 @@ export function statusJson(status: ClusterStatus): object {
     clusterId: status.clusterId,
     state: status.state,
     bootstrapServers: status.bootstrapServers,
+    activeController: status.activeController,
+    offlinePartitions: status.offlinePartitions,
     brokers: status.brokers.map((b) => ({
       id: b.id,
       host: b.host,
       port: b.port,
       pid: b.pid,
       state: b.state,
+      rack: b.rack,
+      controller: b.controller,
+      leaders: b.leaders,
+      underReplicated: b.underReplicated,
       dataDir: b.dataDir,
       logFile: b.logFile,
       configFile: b.configFile,
@@ -94,7 +106,7 @@ export function statusJson(status: ClusterStatus): object {
   }
 }
 
-/** Exit code of `cluster status`: 0 running, 1 stopped or absent, 2 degraded (some brokers down or not responding). */
+/** Exit code of `cluster status`: 0 running, 1 stopped or absent, 2 degraded (some brokers down, fenced or not responding). */
 export function statusExitCode(status: ClusterStatus): number {
   return status.state === 'running' ? 0 : status.state === 'stopped' ? 1 : 2
 }

@@ -1,6 +1,10 @@
 // The server.properties that `cluster start` writes for each local broker: the
-// settings of Kafka's own single-node quickstart config (config/server.properties),
-// bound to loopback, with replication factors capped at the cluster size.
+// settings of Kafka's own quickstart config (config/server.properties), bound to
+// loopback, with replication factors capped at the cluster size. A lone broker is
+// a combined broker+controller that is its own quorum; in a larger cluster the
+// first three brokers are combined nodes and controller quorum voters (each with
+// a CONTROLLER listener), the others brokers only. Then the cluster config
+// file's settings (every broker's, then this broker's) win.
 
 import {join} from 'node:path'
 
@@ -15,17 +19,43 @@ export function brokerLogDir(broker: Pick<BrokerRecord, 'dataDir'>): string {
   return join(broker.dataDir, 'data')
 }
 
+/** How many of a local cluster's brokers are controller quorum voters. */
+export const MAX_LOCAL_VOTERS = 3
+
+/**
+ * The election timeout of local clusters: Kafka's default (1 s, doubled at random) would
+ * dominate the start of a cluster on one machine, where peers answer in a millisecond.
+ */
+export const LOCAL_ELECTION_TIMEOUT_MS = 300
+
 export function localBrokerConfig(state: ClusterState, broker: BrokerRecord): PropertyEntries {
   const listener = `PLAINTEXT://${broker.host}:${broker.port}`
-  return [
-    ['process.roles', 'broker,controller'],
-    ['node.id', String(broker.id)],
-    ['listeners', listener],
-    ['advertised.listeners', listener],
-    ['inter.broker.listener.name', 'PLAINTEXT'],
-    ['log.dirs', brokerLogDir(broker)],
-    ...developmentDefaults(state.brokers.length),
-  ]
+  const voters = state.brokers.filter((b) => b.controllerPort != null)
+  const entries: Array<readonly [string, string]> = []
+  if (voters.length === 0) {
+    entries.push(['process.roles', 'broker,controller'], ['node.id', String(broker.id)], ['listeners', listener])
+  } else {
+    const isVoter = broker.controllerPort != null
+    entries.push(
+      ['process.roles', isVoter ? 'broker,controller' : 'broker'],
+      ['node.id', String(broker.id)],
+      ['listeners', isVoter ? `${listener},CONTROLLER://${broker.host}:${broker.controllerPort}` : listener],
+      ['controller.listener.names', 'CONTROLLER'],
+      ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+      ['controller.quorum.voters', voters.map((v) => `${v.id}@${v.host}:${v.controllerPort}`).join(',')],
+      ['controller.quorum.election.timeout.ms', String(LOCAL_ELECTION_TIMEOUT_MS)],
+    )
+  }
+  entries.push(['advertised.listeners', listener], ['inter.broker.listener.name', 'PLAINTEXT'], ['log.dirs', brokerLogDir(broker)])
+  if (broker.rack) entries.push(['broker.rack', broker.rack])
+  entries.push(...developmentDefaults(state.brokers.length))
+  // The cluster config file's settings win; a key given twice keeps its last value, in place.
+  for (const [key, value] of Object.entries(broker.overrides ?? {})) {
+    const i = entries.findIndex(([k]) => k === key)
+    if (i >= 0) entries[i] = [key, value]
+    else entries.push([key, value])
+  }
+  return entries
 }
 
 /**

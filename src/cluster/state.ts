@@ -24,6 +24,15 @@ export interface BrokerRecord {
   configFile: string
   /** ISO time of the last start, null once stopped. */
   startedAt: string | null
+  /**
+   * The port of its CONTROLLER listener when it is a controller quorum voter (the first three
+   * brokers of a multi-broker cluster), else null. Absent in files written before quorums.
+   */
+  controllerPort?: number | null
+  /** broker.rack, from the cluster config file. */
+  rack?: string | null
+  /** Broker configs from the cluster config file (every broker's, then this one's). */
+  overrides?: Record<string, string>
 }
 
 export interface ClusterState {
@@ -89,6 +98,11 @@ export function validateClusterState(value: unknown, source = STATE_FILE_NAME): 
     if (!isObject(b)) return bad(`brokers[${i}] is not an object`)
     const int = (k: string) => (Number.isInteger(b[k]) ? (b[k] as number) : bad(`brokers[${i}].${k} is not an integer`))
     const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : bad(`brokers[${i}].${k} is not a string`))
+    const overrides: Record<string, string> = {}
+    if (b.overrides != null) {
+      if (!isObject(b.overrides)) return bad(`brokers[${i}].overrides is not an object`)
+      for (const [k, v] of Object.entries(b.overrides)) overrides[k] = String(v)
+    }
     return {
       id: int('id'),
       host: str('host'),
@@ -98,6 +112,9 @@ export function validateClusterState(value: unknown, source = STATE_FILE_NAME): 
       logFile: str('logFile'),
       configFile: str('configFile'),
       startedAt: b.startedAt == null ? null : str('startedAt'),
+      controllerPort: b.controllerPort == null ? null : int('controllerPort'),
+      rack: b.rack == null ? null : str('rack'),
+      overrides,
     }
   })
   return {version: value.version, clusterId: value.clusterId, createdAt: value.createdAt, brokers}

@@ -44,7 +44,9 @@ import {electForLeaderlessPartition, removeBrokerFromPartition, type PartitionCh
 import type {MetadataDelta, MetadataListener, PartitionRegistration} from './metadata-delta.js'
 import type {MetadataBatch, MetadataLog} from './metadata-log.js'
 import {ConfigResourceType, LeaderRecoveryState, type ConfigRecord, type MetadataRecord, type PartitionChangeRecord, type PartitionRecord} from './metadata-records.js'
-import {AlterConfigs, BrokerHeartbeat, BrokerRegistration, CreatePartitions, CreateTopics, DeleteTopics, IncrementalAlterConfigs, UnregisterBroker} from './raft/node-apis.js'
+import type {DescribeQuorumRequest} from '../protocol/generated/describe-quorum-request.js'
+import type {DescribeQuorumResponse} from '../protocol/generated/describe-quorum-response.js'
+import {AlterConfigs, BrokerHeartbeat, BrokerRegistration, CreatePartitions, CreateTopics, DeleteTopics, DescribeQuorum, IncrementalAlterConfigs, UnregisterBroker} from './raft/node-apis.js'
 import {NodeChannel} from './raft/node-channel.js'
 import {QuorumStateStore} from './raft/quorum-state-store.js'
 import {NotLeaderError, RaftClient, type RaftListener} from './raft/raft-client.js'
@@ -316,9 +318,28 @@ export class Controller implements RaftListener {
     return this.raft.committedOffset - 1
   }
 
-  /** The controller-listener address of a controller node (for forwarding and DescribeQuorum relays). */
+  /** The controller-listener address of a controller node. */
   controllerAddress(nodeId: number): {host: string; port: number} | undefined {
     return this.raft.nodeAddress(nodeId)
+  }
+
+  /**
+   * DescribeQuorum as a broker listener answers it: by the quorum leader, asked over its
+   * controller listener when that is another node (Kafka's brokers forward it). Null when no
+   * leader is known or it cannot be reached.
+   */
+  async describeQuorum(request: DescribeQuorumRequest, apiVersion: number): Promise<DescribeQuorumResponse | null> {
+    if (this.raft.isLeader) return this.raft.handleDescribeQuorum(request, apiVersion)
+    const leader = this.raft.leaderId
+    const address = leader >= 0 ? this.raft.nodeAddress(leader) : undefined
+    if (!address || this.closed) return null
+    this.channel.setAddress(leader, address)
+    try {
+      return await this.channel.request(leader, 'rpc', DescribeQuorum, request, apiVersion)
+    } catch {
+      this.channel.disconnect(leader)
+      return null
+    }
   }
 
   // ---------------------------------------------------------------- topics

@@ -27,7 +27,7 @@ afterAll(() => {
   rmSync(dir, {recursive: true, force: true})
 })
 
-function sampleState(dataDir: string, brokers = 1): ClusterState {
+function sampleState(dataDir: string, brokers = 1, quorum = false): ClusterState {
   return {
     version: 1,
     clusterId: newClusterId(),
@@ -41,6 +41,9 @@ function sampleState(dataDir: string, brokers = 1): ClusterState {
       logFile: join(dataDir, `broker-${i + 1}`, 'broker.log'),
       configFile: join(dataDir, `broker-${i + 1}`, 'server.properties'),
       startedAt: null,
+      controllerPort: quorum && i < 3 ? 19092 + i : null,
+      rack: null,
+      overrides: {},
     })),
   }
 }
@@ -72,6 +75,29 @@ describe('server.properties', () => {
         expect(cfg.listeners).toEqual([{listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: '127.0.0.1', port: broker.port}])
         expect(cfg.get('offsets.topic.replication.factor')).toBe(Math.min(3, size))
       }
+    }
+  })
+
+  it('in a quorum cluster, the first three brokers are controller voters with a CONTROLLER listener, the others brokers only', () => {
+    const state = sampleState(join(dir, 'props-quorum'), 5, true)
+    state.brokers[1]!.rack = 'rack-b'
+    state.brokers[4]!.overrides = {'num.partitions': '6', 'node.id': '5'}
+    for (const broker of state.brokers) {
+      const props = parseProperties(renderProperties(localBrokerConfig(state, broker)))
+      const cfg = loadBrokerConfig(props)
+      expect(cfg.unknownKeys).toEqual([])
+      expect(cfg.nodeId).toBe(broker.id)
+      expect(cfg.get('controller.quorum.voters')).toEqual(['1@127.0.0.1:19092', '2@127.0.0.1:19093', '3@127.0.0.1:19094'])
+      const voter = broker.id <= 3
+      expect(cfg.processRoles).toEqual(voter ? ['broker', 'controller'] : ['broker'])
+      expect(cfg.controllerListenerNames).toEqual(['CONTROLLER'])
+      expect(cfg.listeners.map((l) => `${l.listenerName}://${l.host}:${l.port}`)).toEqual(
+        voter ? [`PLAINTEXT://127.0.0.1:${broker.port}`, `CONTROLLER://127.0.0.1:${broker.controllerPort}`] : [`PLAINTEXT://127.0.0.1:${broker.port}`],
+      )
+      expect(cfg.advertisedBrokerListeners.map((l) => l.port)).toEqual([broker.port])
+      expect(cfg.rack).toBe(broker.id === 2 ? 'rack-b' : null)
+      expect(cfg.get('num.partitions')).toBe(broker.id === 5 ? 6 : 1)
+      expect(cfg.get('offsets.topic.replication.factor')).toBe(3)
     }
   })
 })

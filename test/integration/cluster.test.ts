@@ -30,7 +30,7 @@ let home: string
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((done) => {
-    execFile(process.execPath, [RUN, ...args], {env: {...process.env, TSKAFKA_HOME: home, ...env}, timeout: 60_000}, (error, stdout, stderr) => {
+    execFile(process.execPath, [RUN, ...args], {env: {...process.env, TSKAFKA_HOME: home, TSKAFKA_CONFIG: join(home, 'contexts.yaml'), ...env}, timeout: 60_000}, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
       done({code, stdout, stderr})
     })
@@ -101,7 +101,13 @@ describe('cluster lifecycle in the default data dir ($TSKAFKA_HOME/local)', () =
     const r = await cli(['cluster', 'start', '--port', String(port)])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
-    expect(r.stdout.trim()).toBe(`Local cluster started: 1 broker, bootstrap 127.0.0.1:${port}`)
+    const lines = r.stdout.trim().split('\n')
+    expect(lines[0]).toBe(`Local cluster started: 1 broker, bootstrap 127.0.0.1:${port}`)
+    // The status table, and the cluster recorded as the current connection context.
+    expect(lines[1]).toMatch(/^BROKER\s+PID\s+PORT\s+STATE\s+RACK\s+CONTROLLER\s+LEADERS\s+UNDER-REPLICATED$/)
+    expect(lines[2]).toMatch(new RegExp(`^1\\s+\\d+\\s+${port}\\s+running\\s+-\\s+active\\s+0\\s+0$`))
+    expect(lines.at(-1)).toBe('Current context: local')
+    expect(readFileSync(join(home, 'contexts.yaml'), 'utf8')).toContain(`bootstrap-servers: 127.0.0.1:${port}`)
     const answer = await probeApiVersions('127.0.0.1', port)
     expect(answer.errorCode).toBe(0)
     expect(answer.apiVersions.some((v) => v.apiKey === 18)).toBe(true)
@@ -132,7 +138,7 @@ describe('cluster lifecycle in the default data dir ($TSKAFKA_HOME/local)', () =
     const pidBefore = readState(dataDir).brokers[0]!.pid
     const r = await cli(['cluster', 'start'])
     expect(r.code).toBe(0)
-    expect(r.stdout.trim()).toBe(`Local cluster already running: 1 broker, bootstrap 127.0.0.1:${port}`)
+    expect(r.stdout.split('\n')[0]).toBe(`Local cluster already running: 1 broker, bootstrap 127.0.0.1:${port}`)
     expect(readState(dataDir).brokers[0]!.pid).toBe(pidBefore)
   })
 
@@ -147,14 +153,15 @@ describe('cluster lifecycle in the default data dir ($TSKAFKA_HOME/local)', () =
     const {pid} = readState(dataDir).brokers[0]!
     const text = await cli(['cluster', 'status'])
     expect(text.code).toBe(0)
-    expect(text.stdout).toMatch(new RegExp(`running, bootstrap 127\\.0\\.0\\.1:${port}`))
-    expect(text.stdout).toMatch(new RegExp(`^1\\s+${pid}\\s+${port}\\s+running\\s+${dataDir}/broker-1$`, 'm'))
+    expect(text.stdout).toMatch(new RegExp(`running, bootstrap 127\\.0\\.0\\.1:${port}, controller 1`))
+    expect(text.stdout).toMatch(new RegExp(`^1\\s+${pid}\\s+${port}\\s+running\\s+-\\s+active\\s+0\\s+0$`, 'm'))
 
     const json = await cli(['cluster', 'status', '--json'])
     expect(json.code).toBe(0)
     const status = JSON.parse(json.stdout)
     expect(status).toMatchObject({dataDir, exists: true, state: 'running', bootstrapServers: `127.0.0.1:${port}`})
-    expect(status.brokers).toEqual([expect.objectContaining({id: 1, pid, port, state: 'running'})])
+    expect(status.brokers).toEqual([expect.objectContaining({id: 1, pid, port, state: 'running', controller: 'active', leaders: 0, underReplicated: 0, dataDir: `${dataDir}/broker-1`})])
+    expect(status.activeController).toBe(1)
   })
 
   it('localBootstrapServers() finds the running cluster', () => {
@@ -200,7 +207,7 @@ describe('cluster lifecycle in the default data dir ($TSKAFKA_HOME/local)', () =
     const before = readState(dataDir)
     const r = await cli(['cluster', 'start'])
     expect(r.code).toBe(0)
-    expect(r.stdout.trim()).toBe(`Local cluster started: 1 broker, bootstrap 127.0.0.1:${port}`)
+    expect(r.stdout.split('\n')[0]).toBe(`Local cluster started: 1 broker, bootstrap 127.0.0.1:${port}`)
     expect(readState(dataDir).clusterId).toBe(before.clusterId)
     expect((await cli(['cluster', 'stop'])).code).toBe(0)
   })
@@ -227,11 +234,16 @@ describe('cluster start failures', () => {
     expect(existsSync(join(dataDir, 'cluster.json'))).toBe(false)
   })
 
-  it('more than one broker is refused with a clear message', async () => {
-    const r = await cli(['cluster', 'start', '--data-dir', join(home, 'other'), '--brokers', '3'])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^Error: a local cluster of 3 brokers is not supported yet/)
-    expect(r.stderr).not.toMatch(NO_STACK)
+  it('a broker count out of range is refused with a clear message', async () => {
+    for (const [n, message] of [
+      ['0', /^Error: --brokers must be a positive integer, got 0\n$/],
+      ['99', /^Error: --brokers must be at most 32 for a local cluster, got 99\n$/],
+    ] as const) {
+      const r = await cli(['cluster', 'start', '--data-dir', join(home, 'other'), '--brokers', n])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(message)
+      expect(r.stderr).not.toMatch(NO_STACK)
+    }
   })
 
   it('a broker that dies during start: exit 1 with the tail of its log', async () => {

@@ -9,6 +9,6 @@ export default defineHandler('EndQuorumEpoch', {
   maxVersion: 1,
   listeners: ['controller'],
   handle(request, ctx) {
-    return ctx.broker.controller.raft.handleEndQuorumEpoch(request)
+    return ctx.broker.controller.raft.handleEndQuorumEpoch(request, ctx.apiVersion)
   },
 })

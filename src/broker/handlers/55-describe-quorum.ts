@@ -7,12 +7,8 @@
 
 import {ErrorCode} from '../../protocol/errors.js'
 import type {DescribeQuorumResponse} from '../../protocol/generated/describe-quorum-response.js'
-import {DescribeQuorum} from '../../controller/raft/node-apis.js'
-import {NodeChannel} from '../../controller/raft/node-channel.js'
 import {CLUSTER_RESOURCE} from '../authorizer.js'
 import {defineHandler} from '../registry.js'
-
-let relay: NodeChannel | null = null
 
 function notLeader(topicName: string): DescribeQuorumResponse {
   return {
@@ -39,19 +35,8 @@ export default defineHandler('DescribeQuorum', {
       return {errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null, topics: [], nodes: []}
     }
     const controller = ctx.broker.controller
-    const raft = controller.raft
-    if (ctx.listenerType === 'controller' || raft.isLeader) return raft.handleDescribeQuorum(request, ctx.apiVersion)
-    const leader = raft.leaderId
-    const address = leader >= 0 ? controller.controllerAddress(leader) : undefined
-    if (!address) return notLeader(request.topics[0]?.topicName ?? '__cluster_metadata')
-    relay ??= new NodeChannel({clientId: 'describe-quorum-relay', requestTimeoutMs: 5000, connectTimeoutMs: 5000})
-    relay.setAddress(leader, address)
-    try {
-      return await relay.request(leader, 'rpc', DescribeQuorum, request, ctx.apiVersion)
-    } catch {
-      relay.disconnect(leader)
-      return notLeader(request.topics[0]?.topicName ?? '__cluster_metadata')
-    }
+    if (ctx.listenerType === 'controller') return controller.raft.handleDescribeQuorum(request, ctx.apiVersion)
+    return (await controller.describeQuorum(request, ctx.apiVersion)) ?? notLeader(request.topics[0]?.topicName ?? '__cluster_metadata')
   },
   errorResponse(_request, errorCode, message) {
     return {errorCode, errorMessage: message, topics: [], nodes: []}

@@ -77,6 +77,8 @@ export interface RaftConfig {
 
 interface ReplicaProgress {
   endOffset: number
+  /** The high watermark in the last answer to this replica. */
+  lastSentHighWatermark: number
   lastFetchTimestamp: number
   lastCaughtUpTimestamp: number
   lastFetchLeaderEndOffset: number
@@ -119,6 +121,8 @@ export class RaftClient {
   private closed = false
   private lastNotified: {leaderId: number; epoch: number} | null = null
   private bootstrapCursor = 0
+  /** Elections lost in a row, for the candidate's exponential backoff. */
+  private failedElections = 0
 
   constructor(
     private readonly config: RaftConfig,
@@ -246,7 +250,13 @@ export class RaftClient {
         ],
         leaderEndpoints: [],
       }
-      const sends = successors.map((id) => this.channel.request(id, 'raft', EndQuorumEpoch, request).catch(() => null))
+      this.log.info(`Resigning leadership of epoch ${leader.epoch}; preferred successors [${successors.join(', ')}]`)
+      const sends = successors.map((id) =>
+        this.channel.request(id, 'raft', EndQuorumEpoch, request).catch((e: unknown) => {
+          this.log.debug(`EndQuorumEpoch to ${id} failed: ${e instanceof Error ? e.message : String(e)}`)
+          return null
+        }),
+      )
       await Promise.race([Promise.all(sends), new Promise((r) => setTimeout(r, timeoutMs).unref())])
     }
     this.closed = true
@@ -294,7 +304,13 @@ export class RaftClient {
       // Kafka answers a request that only voters may send, or send to, as INCONSISTENT_VOTER_SET.
       return respond(ErrorCode.INCONSISTENT_VOTER_SET, false)
     }
-    if (p.candidateEpoch > this.state.epoch) this.transitionToUnattached(p.candidateEpoch)
+    if (p.candidateEpoch > this.state.epoch) {
+      // A newer epoch, but this vote may well be refused: keep a running election timer, so a
+      // candidate with a stale log cannot hold off the elections of the up-to-date voters.
+      const s0 = this.state
+      const running = s0.kind === 'unattached' || s0.kind === 'candidate' || s0.kind === 'resigned' ? s0.electionDeadline : this.now() + this.randomElectionTimeout()
+      this.transition({kind: 'unattached', epoch: p.candidateEpoch, votedId: -1, electionDeadline: running})
+    }
     if (apiVersion >= 1 && request.voterId >= 0 && request.voterId !== this.config.nodeId) return respond(ErrorCode.INVALID_VOTER_KEY, false)
     const candidateUpToDate = compareOffsetAndEpoch(Number(p.lastOffset), p.lastOffsetEpoch, this.metadataLog.endOffset, this.metadataLog.lastFetchedEpoch) >= 0
     const s = this.state
@@ -324,7 +340,7 @@ export class RaftClient {
     return respond(ErrorCode.NONE)
   }
 
-  handleEndQuorumEpoch(request: EndQuorumEpochRequest): EndQuorumEpochResponse {
+  handleEndQuorumEpoch(request: EndQuorumEpochRequest, apiVersion: number): EndQuorumEpochResponse {
     const fail = (errorCode: number): EndQuorumEpochResponse => ({errorCode, topics: [], nodeEndpoints: []})
     if (!this.validClusterId(request.clusterId)) return fail(ErrorCode.INCONSISTENT_CLUSTER_ID)
     const p = singlePartition(request.topics)
@@ -339,7 +355,8 @@ export class RaftClient {
     const s = this.state
     if (s.kind === 'follower' && s.leaderId === p.leaderId && this.isVoter) {
       // The resigning leader ranks its successors: the first starts its election at once.
-      const position = p.preferredSuccessors.indexOf(this.config.nodeId)
+      const successors = apiVersion >= 1 ? p.preferredCandidates.map((c) => c.candidateId) : p.preferredSuccessors
+      const position = successors.indexOf(this.config.nodeId)
       const backoff = position <= 0 ? 0 : Math.min(this.config.electionBackoffMaxMs, this.config.retryBackoffMs * 2 ** (position - 1)) + Math.floor(this.random() * this.config.retryBackoffMs)
       s.fetchDeadline = Math.min(s.fetchDeadline, this.now() + (position < 0 ? this.randomElectionTimeout() : backoff))
     }
@@ -361,7 +378,10 @@ export class RaftClient {
     }
     let response = this.tryCompleteFetch(apiVersion, replicaId, fetchOffset, partition.lastFetchedEpoch, partition.currentLeaderEpoch, partition.partitionMaxBytes)
     const p = response.responses[0]!.partitions[0]!
+    // Answer at once with news: records, an error, a divergence, or a high watermark the fetcher
+    // has not been told yet (it learns of a commit now instead of after the long poll).
     if (p.errorCode !== ErrorCode.NONE || (p.records?.length ?? 0) > 0 || request.maxWaitMs === 0 || p.divergingEpoch.epoch >= 0 || this.closed) return response
+    if (this.takeHighWatermarkNews(replicaId, p.highWatermark)) return response
     // Park until the log grows, the high watermark moves, leadership changes, or maxWaitMs passes.
     await new Promise<void>((resolve) => {
       const entry: ParkedFetch = {
@@ -375,7 +395,19 @@ export class RaftClient {
       this.parked.add(entry)
     })
     response = this.tryCompleteFetch(apiVersion, replicaId, fetchOffset, partition.lastFetchedEpoch, partition.currentLeaderEpoch, partition.partitionMaxBytes)
+    this.takeHighWatermarkNews(replicaId, response.responses[0]!.partitions[0]!.highWatermark)
     return response
+  }
+
+  /** Records the high watermark sent to a replica; true when it is newer than the last one sent. */
+  private takeHighWatermarkNews(replicaId: number, hw: bigint): boolean {
+    const s = this.state
+    if (s.kind !== 'leader') return false
+    const r = s.voters.get(replicaId) ?? s.observers.get(replicaId)
+    if (!r) return false
+    const news = Number(hw) > r.lastSentHighWatermark
+    r.lastSentHighWatermark = Math.max(r.lastSentHighWatermark, Number(hw))
+    return news
   }
 
   /** DescribeQuorum: answered by the leader only (NOT_LEADER_OR_FOLLOWER elsewhere). */
@@ -494,8 +526,9 @@ export class RaftClient {
   private maybeSendVotes(s: Extract<State, {kind: 'candidate'}>, now: number): void {
     for (const id of this.voterIds) {
       if (id === this.config.nodeId || s.granted.has(id) || s.rejected.has(id)) continue
+      // Retried while unanswered: a voter that is still starting refuses connections for a while.
       const last = s.asked.get(id)
-      if (last !== undefined && now - last < Math.max(this.config.retryBackoffMs, 50) * 5) continue
+      if (last !== undefined && now - last < Math.max(this.config.retryBackoffMs, 50)) continue
       s.asked.set(id, now)
       const request: VoteRequest = {
         clusterId: this.config.clusterId,
@@ -518,7 +551,10 @@ export class RaftClient {
         ],
       }
       this.channel.request(id, 'raft', Vote, request).then(
-        (response) => this.onVoteResponse(id, s.epoch, response),
+        (response) => {
+          s.asked.set(id, Number.MAX_SAFE_INTEGER)
+          this.onVoteResponse(id, s.epoch, response)
+        },
         () => {},
       )
     }
@@ -538,8 +574,11 @@ export class RaftClient {
     } else {
       s.rejected.add(voterId)
       if (this.hasMajority(s.rejected)) {
-        // Lost: back off for a random while before the next candidacy.
-        s.electionDeadline = Math.min(s.electionDeadline, this.now() + Math.floor(this.random() * this.config.electionBackoffMaxMs))
+        // Lost: back off (exponentially, randomly) before the next candidacy (Kafka's
+        // binaryExponentialElectionBackoffMs).
+        this.failedElections++
+        const cap = Math.min(this.config.electionBackoffMaxMs, this.config.retryBackoffMs * 2 ** Math.min(this.failedElections, 20))
+        s.electionDeadline = this.now() + this.config.electionTimeoutMs + Math.floor(this.random() * cap)
       }
     }
   }
@@ -605,7 +644,8 @@ export class RaftClient {
     const epoch = s.epoch
     const request: FetchRequest = {
       clusterId: this.config.clusterId,
-      replicaId: this.config.nodeId,
+      // v15+ names the fetching replica in replicaState only.
+      replicaId: -1,
       replicaState: {replicaId: this.config.nodeId, replicaEpoch: -1n},
       maxWaitMs: MAX_FETCH_WAIT_MS,
       minBytes: 0,
@@ -640,10 +680,11 @@ export class RaftClient {
         if (!this.handleFetchResponse(target, epoch, response)) this.fetchBackoffUntil = this.now() + this.config.retryBackoffMs
         if (!this.closed) this.poll()
       },
-      () => {
+      (e: unknown) => {
         this.fetchInFlight = false
         this.fetchBackoffUntil = this.now() + Math.max(this.config.retryBackoffMs, 50)
         this.channel.disconnect(target)
+        this.log.debug(`Fetch from node ${target} failed: ${e instanceof Error ? e.message : String(e)}`)
       },
     )
   }
@@ -658,7 +699,10 @@ export class RaftClient {
     const p = response.responses[0]?.partitions[0]
     if (!p) return false
     for (const ep of response.nodeEndpoints) if (ep.nodeId === p.currentLeader.leaderId) this.channel.setAddress(ep.nodeId, {host: ep.host, port: ep.port})
-    if (this.handleCommonResponse(p.errorCode, p.currentLeader.leaderId, p.currentLeader.leaderEpoch)) return p.errorCode === ErrorCode.NONE || this.state.kind === 'follower'
+    if (this.handleCommonResponse(p.errorCode, p.currentLeader.leaderId, p.currentLeader.leaderEpoch)) {
+      // Retry at once only when the answer named a leader to fetch from.
+      return p.errorCode === ErrorCode.NONE || (this.state.kind === 'follower' && p.currentLeader.leaderId >= 0)
+    }
     const s = this.state
     if (s.kind !== 'follower' || s.epoch !== requestEpoch || source !== s.leaderId) return true
     if (p.errorCode !== ErrorCode.NONE) return false
@@ -748,7 +792,7 @@ export class RaftClient {
     const isVoter = this.voterIds.has(replicaId)
     let r = (isVoter ? s.voters : s.observers).get(replicaId)
     if (!r) {
-      r = {endOffset: -1, lastFetchTimestamp: -1, lastCaughtUpTimestamp: -1, lastFetchLeaderEndOffset: -1}
+      r = {endOffset: -1, lastSentHighWatermark: -1, lastFetchTimestamp: -1, lastCaughtUpTimestamp: -1, lastFetchLeaderEndOffset: -1}
       ;(isVoter ? s.voters : s.observers).set(replicaId, r)
     }
     const leaderEnd = this.metadataLog.endOffset
@@ -844,7 +888,7 @@ export class RaftClient {
   private becomeLeader(c: Extract<State, {kind: 'candidate'}>): void {
     const now = this.now()
     const voters = new Map<number, ReplicaProgress>()
-    for (const id of this.voterIds) voters.set(id, {endOffset: -1, lastFetchTimestamp: -1, lastCaughtUpTimestamp: -1, lastFetchLeaderEndOffset: -1})
+    for (const id of this.voterIds) voters.set(id, {endOffset: -1, lastSentHighWatermark: -1, lastFetchTimestamp: -1, lastCaughtUpTimestamp: -1, lastFetchLeaderEndOffset: -1})
     const s: State = {
       kind: 'leader',
       epoch: c.epoch,
@@ -856,6 +900,7 @@ export class RaftClient {
       checkQuorumSince: now,
     }
     this.transition(s)
+    this.failedElections = 0
     this.log.info(`Became leader for epoch ${c.epoch} with votes from [${[...c.granted].sort((a, b) => a - b).join(', ')}]; epoch starts at offset ${s.epochStartOffset}`)
     const voterList = [...this.voterIds].sort((a, b) => a - b).map((voterId) => ({voterId, voterDirectoryId: ZERO_UUID}))
     const granting = [...c.granted].sort((a, b) => a - b).map((voterId) => ({voterId, voterDirectoryId: ZERO_UUID}))
