@@ -50,7 +50,7 @@ export interface GroupCoordinatorOptions {
    * Creates __consumer_offsets (offsets.topic.num.partitions partitions, compacted) when a client
    * first looks for a coordinator; the controller's internal-topic creation.
    */
-  createOffsetsTopic?: (() => void) | null
+  createOffsetsTopic?: (() => void | Promise<void>) | null
   clock?: () => number
 }
 
@@ -101,7 +101,9 @@ export class GroupCoordinator implements MetadataListener {
   private readonly clock: () => number
   private readonly timer: CoordinatorTimer
   private storage: CoordinatorLog | null
-  private createOffsetsTopic: (() => void) | null
+  private createOffsetsTopic: (() => void | Promise<void>) | null
+  /** The creation of __consumer_offsets under way, if any. */
+  private creatingTopic: Promise<void> | null = null
   private readonly groups = new Map<string, Group>()
   private readonly offsets = new OffsetStore()
   /** Transactional offset commits awaiting their marker, by producer id. */
@@ -134,7 +136,7 @@ export class GroupCoordinator implements MetadataListener {
   }
 
   /** Installs storage and topic creation once the broker has them (they may come after construction). */
-  attach(opts: {log?: CoordinatorLog | null; createOffsetsTopic?: (() => void) | null}): void {
+  attach(opts: {log?: CoordinatorLog | null; createOffsetsTopic?: (() => void | Promise<void>) | null}): void {
     if (opts.log !== undefined) this.storage = opts.log
     if (opts.createOffsetsTopic !== undefined) this.createOffsetsTopic = opts.createOffsetsTopic
   }
@@ -157,11 +159,17 @@ export class GroupCoordinator implements MetadataListener {
     let topic = this.state.topic(GROUP_METADATA_TOPIC_NAME)
     if (!topic) {
       if (this.createOffsetsTopic === null) return {errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1}
-      try {
-        this.createOffsetsTopic()
-      } catch (e) {
-        this.log.warn(`Could not create ${GROUP_METADATA_TOPIC_NAME}: ${e instanceof Error ? e.message : String(e)}`)
-        return {errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1}
+      const warn = (e: unknown) => this.log.warn(`Could not create ${GROUP_METADATA_TOPIC_NAME}: ${e instanceof Error ? e.message : String(e)}`)
+      if (this.creatingTopic === null) {
+        try {
+          const pending = this.createOffsetsTopic()
+          if (pending instanceof Promise) {
+            this.creatingTopic = pending.catch(warn).finally(() => (this.creatingTopic = null))
+          }
+        } catch (e) {
+          warn(e)
+          return {errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1}
+        }
       }
       topic = this.state.topic(GROUP_METADATA_TOPIC_NAME)
       if (!topic) return {errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, nodeId: -1}
