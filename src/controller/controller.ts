@@ -447,7 +447,7 @@ export class Controller implements RaftListener {
       if (rf > alive.length) {
         throw new KafkaError(
           ErrorCode.INVALID_REPLICATION_FACTOR,
-          `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${alive.length} broker(s) are registered.`,
+          `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${alive.length} broker(s) are registered or some brokers have all their log directories cordoned.`,
         )
       }
       const placed = assignReplicas(
@@ -649,7 +649,7 @@ export class Controller implements RaftListener {
       if (rf > alive.length) {
         throw new KafkaError(
           ErrorCode.INVALID_REPLICATION_FACTOR,
-          `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${alive.length} broker(s) are registered.`,
+          `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${alive.length} broker(s) are registered or some brokers have all their log directories cordoned.`,
         )
       }
       const placed = assignReplicas(

@@ -81,7 +81,7 @@ describe('topic administration', () => {
   it('gives the replication-factor error Kafka 4 gives', async () => {
     const r = await createTopicRaw(broker.port, {name: 'rf3', replicationFactor: 3})
     expect(r.errorCode).toBe(38)
-    expect(r.errorMessage).toBe('Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.')
+    expect(r.errorMessage).toBe('Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned.')
   })
 
   it('gives Kafka messages for bad partition counts, replication factors and names', async () => {
