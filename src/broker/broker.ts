@@ -22,6 +22,7 @@ import {replicaManagerCoordinatorLog} from '../group/coordinator-log.js'
 import {GROUP_METADATA_TOPIC_NAME} from '../group/partitioner.js'
 import {logConfigFromTopicConfig} from '../storage/log-config.js'
 import {LogManager} from '../storage/log-manager.js'
+import {PartitionControl} from '../replication/partition-control.js'
 import {ANONYMOUS} from './authorizer.js'
 import {BrokerState, type BrokerEndpoint} from './broker-state.js'
 import {Connection} from './connection.js'
@@ -77,6 +78,8 @@ export class Broker {
   readonly replicaManager: ReplicaManager
   readonly groupCoordinator: GroupCoordinator
   readonly lifecycle: BrokerLifecycleManager | null
+  /** Replication's controller side: AlterPartition, ElectLeaders, leader balancing. */
+  readonly partitionControl: PartitionControl
   private readonly listeners: ListenerRuntime[]
   private readonly connections = new Set<Connection>()
   private readonly services: BrokerServices
@@ -96,6 +99,7 @@ export class Broker {
     replicaManager: ReplicaManager
     groupCoordinator: GroupCoordinator
     lifecycle: BrokerLifecycleManager | null
+    partitionControl: PartitionControl
     listeners: ListenerRuntime[]
   }) {
     this.config = parts.config
@@ -107,9 +111,10 @@ export class Broker {
     this.replicaManager = parts.replicaManager
     this.groupCoordinator = parts.groupCoordinator
     this.lifecycle = parts.lifecycle
+    this.partitionControl = parts.partitionControl
     this.listeners = parts.listeners
-    const {config, state, registry, logger, controller, logManager, replicaManager, groupCoordinator} = parts
-    this.services = {config, state, registry, logger, controller, logManager, replicaManager, groupCoordinator}
+    const {config, state, registry, logger, controller, logManager, replicaManager, groupCoordinator, partitionControl} = parts
+    this.services = {config, state, registry, logger, controller, logManager, replicaManager, groupCoordinator, partitionControl}
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve))
   }
 
@@ -183,6 +188,9 @@ export class Broker {
     let logManager: LogManager
     let replicaManager: ReplicaManager
     let groupCoordinator: GroupCoordinator
+    let partitionControl: PartitionControl
+    // Set once the broker registers: its epoch goes with fetches and ISR changes.
+    let lifecycleRef: BrokerLifecycleManager | null = null
     try {
       controller = Controller.open({config: cfg, state, metadataLog: MetadataLog.open(metadataDir ?? cfg.logDirs[0]!), logger})
       logManager = new LogManager({
@@ -195,7 +203,23 @@ export class Broker {
         highWatermarkCheckpointMs: Number(cfg.get('replica.high.watermark.checkpoint.interval.ms')),
       })
       logManager.startup()
-      replicaManager = new ReplicaManager({config: cfg, state, logManager, logger, topicConfigFor: (topic) => controller.topicConfig(topic)})
+      const control = new PartitionControl({controller, state, config: cfg, logger})
+      partitionControl = control
+      replicaManager = new ReplicaManager({
+        config: cfg,
+        state,
+        logManager,
+        logger,
+        topicConfigFor: (topic) => controller.topicConfig(topic),
+        replication: {
+          brokerEpoch: () => lifecycleRef?.epoch ?? -1n,
+          isReplicaIsrEligible: (id, fetchEpoch) => {
+            const reg = controller.cluster.registrations.get(id)
+            return reg !== undefined && !reg.fenced && !reg.inControlledShutdown && fetchEpoch !== null && (fetchEpoch === -1n || fetchEpoch === reg.epoch)
+          },
+          alterPartition: (request) => control.alterPartition(request, 3),
+        },
+      })
       controller.addListener(replicaManager)
       // After the replica manager: a partition must exist here before the coordinator loads it.
       groupCoordinator = new GroupCoordinator({
@@ -219,9 +243,11 @@ export class Broker {
     const lifecycle = cfg.processRoles.includes('broker')
       ? new BrokerLifecycleManager({controller, state, config: cfg, logger, endpoints: [...ownEndpoints.values()]})
       : null
-    broker = new Broker({config: cfg, state, registry, logger, controller, logManager, replicaManager, groupCoordinator, lifecycle, listeners: runtimes})
+    lifecycleRef = lifecycle
+    broker = new Broker({config: cfg, state, registry, logger, controller, logManager, replicaManager, groupCoordinator, lifecycle, partitionControl, listeners: runtimes})
     controller.publishInitial()
     replicaManager.startup()
+    partitionControl.start()
     const acceptEarly = (all: boolean) => {
       const waiting = early.splice(0)
       for (const [socket, listener] of waiting) {
@@ -304,6 +330,7 @@ export class Broker {
       if (others) await this.lifecycle.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS)
       else this.lifecycle.stop()
     }
+    this.partitionControl.shutdown()
     await this.controller.shutdown()
     // Peers' quorum traffic needs no graceful end: they reconnect to whoever leads next.
     for (const c of this.connections) if (c.info.listenerType === 'controller') c.destroy()

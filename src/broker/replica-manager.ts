@@ -11,21 +11,32 @@
 // gets new data below the high watermark (or changes leader, or goes away),
 // then re-reads everything, as Kafka's DelayedFetch does. Produce with
 // acks=-1 waits the same way for the high watermark to pass its records;
-// with a single replica that is immediate. Replication (issue 6) adds
-// follower fetches (isFromFollower, log-end reads, updateFollowerFetchState).
+// with a single replica that is immediate.
+//
+// Replication: a partition this broker follows is fetched from its leader
+// (src/replication: one fetcher per leader broker), started and stopped as
+// metadata deltas make this broker leader or follower. As leader, follower
+// fetches (replica id >= 0) read to the log end and record the follower's
+// position, which moves the high watermark and grows the ISR; every
+// replica.lag.time.max.ms / 2 lagging followers are taken out of the ISR.
+// ISR changes go to the controller as AlterPartition requests.
 
 import type {BrokerConfig} from '../config/broker-config.js'
 import {TopicConfig} from '../config/topic-config.js'
 import type {MetadataDelta, MetadataListener, PartitionRegistration} from '../controller/metadata-delta.js'
 import {ErrorCode, KafkaError} from '../protocol/errors.js'
+import type {AlterPartitionRequest} from '../protocol/generated/alter-partition-request.js'
+import type {AlterPartitionResponse} from '../protocol/generated/alter-partition-response.js'
 import {ZERO_UUID} from '../protocol/primitives.js'
+import {AlterPartitionManager} from '../replication/alter-partition-manager.js'
+import {ReplicaFetcherManager} from '../replication/replica-fetcher-manager.js'
 import type {LogManager} from '../storage/log-manager.js'
 import type {AppendOrigin, FetchIsolation} from '../storage/partition-log.js'
 import {INTERNAL_TOPICS, type BrokerState} from './broker-state.js'
 import {FetchSessionCache} from './fetch-session.js'
 import {needsRecordValidation, targetCodec, validateAndConvert, type RecordValidation} from './log-validator.js'
 import type {Logger} from './logger.js'
-import {Partition, type LeaderAppendResult} from './partition.js'
+import {Partition, type LeaderAppendResult, type ReplicationContext} from './partition.js'
 import {FileProducerIdAllocator, type ProducerIdAllocator} from './producer-id-manager.js'
 
 export interface ReplicaManagerOptions {
@@ -38,6 +49,18 @@ export interface ReplicaManagerOptions {
   /** Default: ids persisted in the first log dir. */
   producerIds?: ProducerIdAllocator
   clock?: () => number
+  /** How this broker takes part in replication; without it partitions are never fetched from elsewhere. */
+  replication?: ReplicationHooks
+}
+
+/** What replication needs from the rest of the broker. */
+export interface ReplicationHooks {
+  /** This broker's epoch from its registration (-1 before it registered). */
+  brokerEpoch(): bigint
+  /** Whether a follower may join an ISR (registered, unfenced, not shutting down, fetching with its current broker epoch). */
+  isReplicaIsrEligible(brokerId: number, fetchBrokerEpoch: bigint | null): boolean
+  /** Sends an AlterPartition request to the active controller (forwarding it if need be). */
+  alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResponse>
 }
 
 /** Kafka's FetchParams. */
@@ -50,6 +73,8 @@ export interface FetchParams {
   isFromFollower: boolean
   /** Consumers read from leaders only (no follower fetching yet). */
   fetchOnlyLeader: boolean
+  /** A follower's broker epoch (Fetch v15+ ReplicaState), -1 when it sent none. */
+  replicaEpoch?: bigint
 }
 
 export interface FetchPartitionInfo {
@@ -127,6 +152,12 @@ export class ReplicaManager implements MetadataListener {
   private readonly producerIdExpirationMs: number
   private readonly fetchMaxBytes: number
   private stopped = false
+  /** Followers' fetchers (null without replication hooks). */
+  readonly fetcherManager: ReplicaFetcherManager | null
+  private readonly alterPartitionManager: AlterPartitionManager | null
+  private readonly replicationContext: ReplicationContext
+  private isrTimer: NodeJS.Timeout | null = null
+  private readonly replicaLagTimeMaxMs: number
 
   constructor(opts: ReplicaManagerOptions) {
     this.config = opts.config
@@ -140,6 +171,24 @@ export class ReplicaManager implements MetadataListener {
     this.lastProducerExpiration = this.clock()
     this.producerIdExpirationMs = opts.config.get('producer.id.expiration.ms')
     this.fetchMaxBytes = opts.config.get('fetch.max.bytes')
+    this.replicaLagTimeMaxMs = Number(opts.config.get('replica.lag.time.max.ms'))
+    const hooks = opts.replication
+    this.fetcherManager = hooks ? new ReplicaFetcherManager({config: opts.config, state: opts.state, logger: opts.logger, brokerEpoch: () => hooks.brokerEpoch()}) : null
+    this.alterPartitionManager = hooks
+      ? new AlterPartitionManager({brokerId: opts.state.nodeId, brokerEpoch: () => hooks.brokerEpoch(), send: (r) => hooks.alterPartition(r), logger: opts.logger})
+      : null
+    const partitionLog = opts.logger.child(`[Partition broker=${opts.state.nodeId}] `, 'kafka.cluster.Partition')
+    const alter = this.alterPartitionManager
+    this.replicationContext = {
+      clock: this.clock,
+      replicaLagTimeMaxMs: this.replicaLagTimeMaxMs,
+      minInsyncReplicas: (topic) => this.topicConfig(topic).get('min.insync.replicas'),
+      isReplicaIsrEligible: (id, epoch) => hooks?.isReplicaIsrEligible(id, epoch) ?? false,
+      localBrokerEpoch: () => hooks?.brokerEpoch() ?? -1n,
+      submitAlterPartition: (item) => (alter ? alter.submit(item) : Promise.reject(new KafkaError(ErrorCode.OPERATION_NOT_ATTEMPTED, 'no controller to ask'))),
+      onHighWatermarkIncreased: (partition) => this.wake(partition.name),
+      logger: partitionLog,
+    }
   }
 
   // ------------------------------------------------------------ lifecycle
@@ -149,6 +198,21 @@ export class ReplicaManager implements MetadataListener {
     if (this.timer !== null) return
     this.timer = setInterval(() => this.runPeriodicTasks(), TICK_MS)
     this.timer.unref()
+    // Kafka's isr-expiration task.
+    this.isrTimer = setInterval(() => this.maybeShrinkIsr(), Math.max(1, Math.floor(this.replicaLagTimeMaxMs / 2)))
+    this.isrTimer.unref()
+  }
+
+  /** Takes followers that stopped catching up out of the ISR of every partition led here. */
+  maybeShrinkIsr(now: number = this.clock()): void {
+    for (const p of this.allPartitions()) {
+      if (!p.isLeader) continue
+      try {
+        p.maybeShrinkIsr(now)
+      } catch (e) {
+        this.log.error(`Could not shrink the ISR of ${p.name}: ${(e as Error).message}`)
+      }
+    }
   }
 
   /** Stops the timers and completes every waiting request (they answer with what they have). */
@@ -156,6 +220,10 @@ export class ReplicaManager implements MetadataListener {
     this.stopped = true
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
+    if (this.isrTimer !== null) clearInterval(this.isrTimer)
+    this.isrTimer = null
+    void this.fetcherManager?.shutdown()
+    this.alterPartitionManager?.shutdown()
     for (const set of [...this.watchers.values()]) for (const w of [...set]) w.forceComplete()
     this.watchers.clear()
   }
@@ -201,6 +269,7 @@ export class ReplicaManager implements MetadataListener {
     if (!reg.replicas.includes(nodeId)) {
       if (partition !== undefined) {
         // No longer a replica here (reassignment): stop serving and remove the log.
+        this.fetcherManager?.removePartitions([partition])
         byIndex!.delete(reg.partition)
         this.logManager.deleteLog(reg.topic, reg.partition)
         this.wake(partition.name)
@@ -209,15 +278,22 @@ export class ReplicaManager implements MetadataListener {
     }
     if (partition === undefined) {
       const log = this.logManager.getOrCreateLog(reg.topic, reg.partition, {topicId: reg.topicId})
-      partition = new Partition(nodeId, log, reg.topicId)
+      partition = new Partition(nodeId, log, reg.topicId, this.replicationContext)
       if (byIndex === undefined) this.partitions.set(reg.topic, (byIndex = new Map()))
       byIndex.set(reg.partition, partition)
     }
-    if (partition.applyRegistration(reg)) this.wake(partition.name)
+    const role = partition.applyRegistration(reg)
+    if (role.stale) return
+    // Become leader: stop fetching. Become follower (new leader or epoch): fetch from the leader,
+    // truncating first as the epochs say. No leader: nothing to fetch from.
+    if (role.becameFollower && !this.stopped) this.fetcherManager?.addPartitions([partition])
+    else if (partition.isLeader || partition.leaderId < 0) this.fetcherManager?.removePartitions([partition])
+    if (role.changed) this.wake(partition.name)
   }
 
   private removeTopic(topic: string, partitionCount: number): void {
     const byIndex = this.partitions.get(topic)
+    if (byIndex !== undefined) this.fetcherManager?.removePartitions([...byIndex.values()])
     this.partitions.delete(topic)
     this.topicConfigs.delete(topic)
     const indexes = new Set<number>(byIndex?.keys() ?? [])
@@ -373,26 +449,31 @@ export class ReplicaManager implements MetadataListener {
     })
   }
 
-  /** Kafka's DelayedProduce: wait until each partition's high watermark passes the appended records, or time out. */
+  /**
+   * Kafka's DelayedProduce: each partition is done once its high watermark
+   * passes the appended records (NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR
+   * shrank below min.insync.replicas meanwhile) or this broker stops leading
+   * it (NOT_LEADER_OR_FOLLOWER); what is still pending at the timeout gets
+   * REQUEST_TIMED_OUT.
+   */
   private awaitHighWatermarks(
     waitFor: Array<{index: number; partition: Partition; offset: number}>,
     results: ProducePartitionResult[],
     timeoutMs: number,
   ): Promise<ProducePartitionResult[]> {
     return new Promise((resolve) => {
+      const pending = new Set(waitFor)
       const op = new DelayedOperation(this, waitFor.map((w) => w.partition.name), timeoutMs, () => {
-        let done = true
-        for (const w of waitFor) {
+        for (const w of [...pending]) {
           const p = this.getPartition(w.partition.topic, w.partition.partition)
-          if (p !== w.partition || !p.isLeader) {
-            results[w.index] = failedAppend(ErrorCode.NOT_LEADER_OR_FOLLOWER, -1)
-          } else if (p.log.highWatermark < w.offset) done = false
+          const check = p !== w.partition ? {done: false, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER} : w.partition.checkEnoughReplicasReachOffset(w.offset)
+          if (check.errorCode === ErrorCode.NONE && !check.done) continue
+          pending.delete(w)
+          if (check.errorCode !== ErrorCode.NONE) results[w.index] = failedAppend(check.errorCode, -1)
         }
-        return done
+        return pending.size === 0
       }, (timedOut) => {
-        if (timedOut) {
-          for (const w of waitFor) if (w.partition.log.highWatermark < w.offset) results[w.index] = failedAppend(ErrorCode.REQUEST_TIMED_OUT, -1)
-        }
+        if (timedOut) for (const w of pending) results[w.index] = failedAppend(ErrorCode.REQUEST_TIMED_OUT, -1)
         resolve(results)
       })
       op.start()
@@ -408,7 +489,7 @@ export class ReplicaManager implements MetadataListener {
    * passes, then read again.
    */
   fetchMessages(params: FetchParams, infos: readonly FetchPartitionInfo[]): LogReadResult[] | Promise<LogReadResult[]> {
-    const first = this.readFromLog(params, infos)
+    const first = this.readFromLog(params, infos, true)
     let bytes = 0
     let respondNow = params.maxWaitMs <= 0 || infos.length === 0
     for (const r of first) {
@@ -456,27 +537,36 @@ export class ReplicaManager implements MetadataListener {
    * Kafka's readFromLog: partitions in order, each up to its max bytes and
    * what is left of the request's; the first non-empty partition may exceed
    * both so a consumer always progresses. A first batch cut by the limits is
-   * answered with no records (Fetch v3+).
+   * answered with no records (Fetch v3+). A follower's first read of a
+   * fetch (`updateFetchState`) records its position; waiting operations on
+   * partitions whose high watermark moved are woken after the reads.
    */
-  readFromLog(params: FetchParams, infos: readonly FetchPartitionInfo[]): LogReadResult[] {
+  readFromLog(params: FetchParams, infos: readonly FetchPartitionInfo[], updateFetchState = false): LogReadResult[] {
     let limitBytes = params.maxBytes
     let minOneMessage = true
     const out: LogReadResult[] = new Array(infos.length)
+    const moved: string[] = []
     for (let i = 0; i < infos.length; i++) {
       const info = infos[i]!
-      const r = this.readPartition(params, info, Math.min(info.maxBytes, limitBytes), minOneMessage)
+      const r = this.readPartition(params, info, Math.min(info.maxBytes, limitBytes), minOneMessage, updateFetchState ? moved : null)
       if (r.records.length > 0) minOneMessage = false
       limitBytes = Math.max(0, limitBytes - r.records.length)
       out[i] = r
     }
+    for (const name of moved) this.wake(name)
     return out
   }
 
-  private readPartition(params: FetchParams, info: FetchPartitionInfo, maxBytes: number, minOneMessage: boolean): LogReadResult {
+  private readPartition(params: FetchParams, info: FetchPartitionInfo, maxBytes: number, minOneMessage: boolean, hwMoved: string[] | null): LogReadResult {
     try {
       const p = this.partitionOrThrow(info.topic, info.partition)
       if (info.topicId !== ZERO_UUID && p.topicId !== info.topicId) {
         throw new KafkaError(ErrorCode.INCONSISTENT_TOPIC_ID, 'Topic ID in the fetch session did not match the topic ID in the log.')
+      }
+      if (params.isFromFollower) {
+        // Kafka's order: the epoch and leadership checks, then whether the fetcher is a replica.
+        p.localLogOrThrow(info.currentLeaderEpoch, params.fetchOnlyLeader)
+        p.checkFollower(params.replicaId, info.currentLeaderEpoch)
       }
       const r = p.read({
         fetchOffset: info.fetchOffset,
@@ -487,6 +577,10 @@ export class ReplicaManager implements MetadataListener {
         isolation: params.isolation,
         fetchOnlyLeader: params.fetchOnlyLeader,
       })
+      if (params.isFromFollower && hwMoved !== null && r.divergingEpoch === null) {
+        const moved = p.updateFollowerFetchState(params.replicaId, info.fetchOffset, info.logStartOffset, this.clock(), r.logEndOffset, params.replicaEpoch ?? -1n)
+        if (moved) hwMoved.push(p.name)
+      }
       return {
         errorCode: ErrorCode.NONE,
         records: r.firstEntryIncomplete ? EMPTY : r.records,
@@ -583,8 +677,10 @@ class DelayedOperation implements Waiter {
   }
 }
 
-function hwBytesFor(p: Partition | undefined, _params: FetchParams): number {
-  return p === undefined ? 0 : p.highWatermarkBytes
+/** Bytes a delayed fetch can read: to the high watermark for consumers, to the log end for followers. */
+function hwBytesFor(p: Partition | undefined, params: FetchParams): number {
+  if (p === undefined) return 0
+  return params.isolation === 'log-end' ? p.logEndBytes : p.highWatermarkBytes
 }
 
 function failedAppend(errorCode: number, logStartOffset: number): ProducePartitionResult {

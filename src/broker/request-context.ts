@@ -5,6 +5,7 @@
 import type {BrokerConfig} from '../config/broker-config.js'
 import type {Controller} from '../controller/controller.js'
 import type {GroupCoordinator} from '../group/coordinator.js'
+import type {PartitionControl} from '../replication/partition-control.js'
 import type {LogManager} from '../storage/log-manager.js'
 import type {AclOperationName, AuthorizationSubject, KafkaPrincipal, Resource} from './authorizer.js'
 import type {BrokerState} from './broker-state.js'
@@ -41,6 +42,8 @@ export interface BrokerServices {
   readonly replicaManager: ReplicaManager
   /** Consumer groups and committed offsets (__consumer_offsets). */
   readonly groupCoordinator: GroupCoordinator
+  /** Replication's controller side: AlterPartition, ElectLeaders (planned on or forwarded to the active controller). */
+  readonly partitionControl: PartitionControl
 }
 
 export interface RequestContext extends AuthorizationSubject {

@@ -1017,6 +1017,26 @@ export class Controller implements RaftListener {
     }
   }
 
+  /**
+   * Runs a plan on this node's controller queue, as the active controller: its records are
+   * committed before the result is returned (replication's AlterPartition, ElectLeaders and leader
+   * balancing, src/replication/partition-control.ts). NotControllerError on any other node.
+   */
+  async planOnActive<T>(name: string, plan: () => {records: MetadataRecord[]; result: T}): Promise<T> {
+    if (!this.raft.isLeader) throw new NotControllerError()
+    let result: T | undefined
+    await this.enqueue({
+      kind: 'internal',
+      name,
+      plan: () => {
+        const planned = plan()
+        result = planned.result
+        return planned.records
+      },
+    })
+    return result as T
+  }
+
   // ---------------------------------------------------------------- submit: plan here or forward
 
   /**

@@ -17,8 +17,9 @@
 //   read_committed to the last stable offset (with an empty aborted
 //   transaction list, there being no transactions yet);
 // - records are the bytes of the segment files, never re-encoded.
-// Follower fetches (replica id >= 0) need CLUSTER_ACTION and read to the log
-// end; recording the follower's position is replication's part (issue 6).
+// Follower fetches (replica id >= 0) need CLUSTER_ACTION, read to the log
+// end and record the follower's position (with its broker epoch, v15+) for
+// the high watermark and the ISR.
 // v16+ answers NOT_LEADER_OR_FOLLOWER / FENCED_LEADER_EPOCH with the current
 // leader and its endpoint.
 // On the controller listener, Fetch reads the replicated metadata log
@@ -175,6 +176,7 @@ export default defineHandler('Fetch', {
       isolation,
       isFromFollower,
       fetchOnlyLeader: true,
+      replicaEpoch: v >= 15 ? request.replicaState.replicaEpoch : -1n,
     }
     const infos = interesting.map((r) => ({...r, topic: r.topic!}))
 

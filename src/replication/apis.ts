@@ -1,0 +1,39 @@
+// The requests replication sends between nodes, bound to their generated codecs in the form the
+// client connection layer (src/client/connection.ts) sends: a follower's Fetch, ListOffsets and
+// OffsetForLeaderEpoch to a partition leader's inter-broker listener, and AlterPartition /
+// ElectLeaders to the active controller's controller listener.
+
+import type {Api} from '../client/apis.js'
+import {Fetch, ListOffsets} from '../client/apis.js'
+import {type AlterPartitionRequest, alterPartitionRequestVersions, encodeAlterPartitionRequest} from '../protocol/generated/alter-partition-request.js'
+import {type AlterPartitionResponse, decodeAlterPartitionResponse} from '../protocol/generated/alter-partition-response.js'
+import {type ElectLeadersRequest, electLeadersRequestVersions, encodeElectLeadersRequest} from '../protocol/generated/elect-leaders-request.js'
+import {type ElectLeadersResponse, decodeElectLeadersResponse} from '../protocol/generated/elect-leaders-response.js'
+import {
+  type OffsetForLeaderEpochRequest,
+  encodeOffsetForLeaderEpochRequest,
+  offsetForLeaderEpochRequestVersions,
+} from '../protocol/generated/offset-for-leader-epoch-request.js'
+import {type OffsetForLeaderEpochResponse, decodeOffsetForLeaderEpochResponse} from '../protocol/generated/offset-for-leader-epoch-response.js'
+import type {Reader, Writer} from '../protocol/primitives.js'
+
+function api<Req, Res>(
+  key: number,
+  name: string,
+  versions: {min: number; max: number; flexibleMin: number | null},
+  encodeRequest: (w: Writer, req: Req, version: number) => void,
+  decodeResponse: (r: Reader, version: number) => Res,
+): Api<Req, Res> {
+  return {key, name, minVersion: versions.min, maxVersion: versions.max, flexibleMin: versions.flexibleMin, encodeRequest, decodeResponse}
+}
+
+export {Fetch, ListOffsets}
+export const OffsetForLeaderEpoch = api<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>(
+  23,
+  'OffsetForLeaderEpoch',
+  offsetForLeaderEpochRequestVersions,
+  encodeOffsetForLeaderEpochRequest,
+  decodeOffsetForLeaderEpochResponse,
+)
+export const ElectLeaders = api<ElectLeadersRequest, ElectLeadersResponse>(43, 'ElectLeaders', electLeadersRequestVersions, encodeElectLeadersRequest, decodeElectLeadersResponse)
+export const AlterPartition = api<AlterPartitionRequest, AlterPartitionResponse>(56, 'AlterPartition', alterPartitionRequestVersions, encodeAlterPartitionRequest, decodeAlterPartitionResponse)
