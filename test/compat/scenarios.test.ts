@@ -201,11 +201,19 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
-    name: "Apache Kafka's console tools: kafka-console-producer.sh and kafka-console-consumer.sh",
-    needs: [0, 1, 2, 3, 19, 60],
+    name: "Apache Kafka's tools on both brokers: kafka-topics.sh, kafka-console-producer.sh, kafka-console-consumer.sh",
+    needs: [0, 1, 2, 3, 19, 32, 60],
     steps: [
       {name: 'kafka-topics.sh create', tool: ['kafka-topics', '--create', '--topic', 'jvm', '--partitions', '3', '--bootstrap-server', '{B}'], check: (r) => expect(r.stdout).toBe('Created topic jvm.\n')},
       {name: 'kafka-topics.sh list', tool: ['kafka-topics', '--list', '--topic', 'jvm', '--bootstrap-server', '{B}'], check: (r) => expect(r.stdout).toBe('jvm\n')},
+      // Without DescribeTopicPartitions Kafka's tool falls back to Metadata (Elr: N/A), and so does tskafka: same text on each broker.
+      {name: 'kafka-topics.sh describe', tool: ['kafka-topics', '--describe', '--topic', 'jvm', '--bootstrap-server', '{B}'], compare: 'none'},
+      {
+        name: 'tskafka describe',
+        cli: ['topics', '--describe', '--topic', 'jvm', '--bootstrap-server', '{B}'],
+        compare: 'none',
+        check: (r, all) => expect(normalize(r.stdout)).toBe(normalize(all.get('kafka-topics.sh describe')!.stdout)),
+      },
       {name: 'kafka-console-producer.sh', tool: ['kafka-console-producer', '--topic', 'jvm', '--reader-property', 'parse.key=true', '--bootstrap-server', '{B}'], input: 'k1\tone\nk2\ttwo\nk3\tthree\nk4\tfour\n'},
       {
         name: 'tskafka reads what Kafka wrote',
