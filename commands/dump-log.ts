@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {TskafkaCommand} from '../src/cli/base-command.js'
+import {outputFlags, TskafkaCommand} from '../src/cli/base-command.js'
 import {UsageError} from '../src/cli/errors.js'
 
 export default class DumpLog extends TskafkaCommand {
@@ -13,6 +13,7 @@ export default class DumpLog extends TskafkaCommand {
     '<%= config.bin %> dump-log --files ~/.tskafka/local/broker-1/data/orders-0/00000000000000000000.log',
     '<%= config.bin %> dump-log --files 00000000000000000000.log --print-data-log',
     '<%= config.bin %> dump-log --files 00000000000000000000.index,00000000000000000000.timeindex --verify-index-only',
+    '<%= config.bin %> dump-log --files 00000000000000000000.log --deep-iteration --json',
   ]
 
   static override flags = {
@@ -31,6 +32,8 @@ export default class DumpLog extends TskafkaCommand {
     'cluster-metadata-decoder': Flags.boolean({hidden: true}),
     'remote-log-metadata-decoder': Flags.boolean({hidden: true}),
     'share-group-state-decoder': Flags.boolean({hidden: true}),
+    json: outputFlags.json,
+    yaml: outputFlags.yaml,
   }
 
   async run(): Promise<void> {
@@ -42,9 +45,23 @@ export default class DumpLog extends TskafkaCommand {
       const v = flags[f]
       if (v !== undefined && !/StringDecoder$/.test(v)) throw new UsageError(`--${f} ${v} is not supported; records are printed as UTF-8 text`)
     }
-    const {dumpFiles} = await import('../src/admin/dump-log.js')
+    const {dumpFiles, dumpFilesData} = await import('../src/admin/dump-log.js')
     const files = flags.files.split(',').map((f) => f.trim()).filter((f) => f !== '')
     if (files.length === 0) throw new UsageError('--files names no file')
+    const dataOpts = {
+      printDataLog: Boolean(flags['print-data-log']),
+      deepIteration: Boolean(flags['deep-iteration']),
+      verifyIndexOnly: false,
+      indexSanityCheck: false,
+      maxBytes: flags['max-bytes'] ?? 2147483647,
+      maxMessageSize: flags['max-message-size'] ?? 5242880,
+      skipRecordMetadata: false,
+    }
+    if (flags.json || flags.yaml) {
+      const {formatData} = await import('../src/cli/output.js')
+      this.out(formatData(flags.json ? 'json' : 'yaml', dumpFilesData(files, dataOpts)))
+      return
+    }
     const lines: string[] = []
     const flush = () => {
       if (lines.length > 0) process.stdout.write(lines.splice(0).join('\n') + '\n')

@@ -320,3 +320,68 @@ export function dumpFiles(files: string[], opts: DumpOptions, io: DumpOutput): v
     for (const [a, b] of list) io.err(`  ${a} is followed by ${b}`)
   }
 }
+
+/** The files as data (for --json / --yaml): batches with their records, index entries. */
+export function dumpFilesData(files: string[], opts: DumpOptions): unknown[] {
+  return files.map((file) => {
+    const name = basename(file)
+    const suffix = name.includes('.') ? name.slice(name.lastIndexOf('.')) : ''
+    if (suffix === '.log') {
+      const buf = readWhole(file, opts.maxBytes)
+      const batches: unknown[] = []
+      let validBytes = 0
+      for (const b of batchesOf(buf)) {
+        if (b.bytes.readInt8(MAGIC_OFFSET) !== 2 || b.size < RECORD_BATCH_OVERHEAD) break
+        const h = readBatchHeader(b.bytes, 0)
+        const deep = opts.deepIteration || opts.printDataLog
+        batches.push({
+          baseOffset: h.baseOffset,
+          lastOffset: h.lastOffset,
+          count: h.recordCount,
+          baseSequence: h.baseSequence,
+          producerId: h.producerId,
+          producerEpoch: h.producerEpoch,
+          partitionLeaderEpoch: h.partitionLeaderEpoch,
+          isTransactional: h.isTransactional,
+          isControl: h.isControl,
+          deleteHorizonMs: h.deleteHorizonMs,
+          position: validBytes,
+          timestampType: TIMESTAMP_TYPE_NAMES[h.timestampType],
+          maxTimestamp: h.maxTimestamp,
+          size: b.size,
+          magic: h.magic,
+          compressCodec: compressionName(h.compression),
+          crc: h.crc,
+          isValid: verifyBatchCrc(b.bytes, 0),
+          ...(deep
+            ? {
+                records: decodeRecordBatch(b.bytes, 0, {verifyCrc: false}).records.map((r) => ({
+                  offset: r.offset,
+                  timestamp: r.timestamp,
+                  keySize: r.key === null ? -1 : r.key.length,
+                  valueSize: r.value === null ? -1 : r.value.length,
+                  headerKeys: r.headers.map((x) => x.key),
+                  ...(opts.printDataLog ? {key: r.key === null ? null : utf8(r.key), payload: r.value === null ? null : utf8(r.value)} : {}),
+                })),
+              }
+            : {}),
+        })
+        validBytes += b.size
+      }
+      return {file, startOffset: baseOffsetOf(file), batches, invalidTrailingBytes: buf.length - validBytes}
+    }
+    if (suffix === '.index' || suffix === '.timeindex') {
+      const base = baseOffsetOf(file)
+      const buf = readWhole(file)
+      const size = suffix === '.index' ? 8 : 12
+      const entries: unknown[] = []
+      for (let i = 0; i < Math.floor(buf.length / size); i++) {
+        const offset = base + BigInt(buf.readInt32BE(i * size + (size === 8 ? 0 : 8)))
+        if (offset === base && i > 0) break
+        entries.push(size === 8 ? {offset, position: buf.readInt32BE(i * 8 + 4)} : {timestamp: buf.readBigInt64BE(i * 12), offset})
+      }
+      return {file, entries}
+    }
+    throw new CommandError(`${file}: --json supports .log, .index and .timeindex files`)
+  })
+}
