@@ -264,6 +264,7 @@ export async function runConsumePerf(clientOptions: ClientOptions, opts: Consume
     pending.catch(() => {})
   }
 
+  const debug = process.env.TSKAFKA_PERF_DEBUG ? (m: string) => process.stderr.write(`[perf consume] ${m}\n`) : null
   const watchdog = setInterval(() => {
     if (Date.now() - lastConsumed > opts.timeoutMs) {
       timedOut = true
@@ -275,6 +276,7 @@ export async function runConsumePerf(clientOptions: ClientOptions, opts: Consume
   try {
     while (!done) {
       await assign()
+      debug?.(`assigned ${parts.map((p) => `${p.topic}-${p.partition}@${p.position} (leader ${p.leader})`).join(', ')} generation ${member.generationId}`)
       lastConsumed = Math.max(lastConsumed, Date.now() - 0)
       const byLeader = new Map<number, PartState[]>()
       for (const p of parts) byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), p])
@@ -293,14 +295,18 @@ export async function runConsumePerf(clientOptions: ClientOptions, opts: Consume
           }),
         ])
       }
+      debug?.(`fetch loops ended: done ${done}, rebalance needed ${member.rebalanceNeeded}`)
       if (!done && autoCommit) await commitPositions().catch(() => {})
     }
     endMs = Date.now()
+    debug?.(`done: ${state.records} records, timed out: ${timedOut}, rebalance needed: ${member.rebalanceNeeded}`)
     if (state.records < opts.numMessages) {
       line?.(`WARNING: Exiting before consuming the expected number of records: timeout (${opts.timeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.`)
     }
-    if (autoCommit) await commitPositions().catch(() => {})
+    if (autoCommit) await commitPositions().catch((e: Error) => debug?.(`commit failed: ${e.message}`))
+    debug?.('committed')
     await member.leave()
+    debug?.('left the group')
   } finally {
     done = true
     clearInterval(watchdog)

@@ -7,7 +7,7 @@
 // ConsumerProtocol (version 0), which every Kafka client reads.
 
 import type {KafkaClient} from '../client/client.js'
-import type {BrokerConnection} from '../client/connection.js'
+import {BrokerConnection} from '../client/connection.js'
 import {errorForCode, ErrorCode, KafkaError} from '../protocol/errors.js'
 import {decodeHeartbeatResponse, type HeartbeatResponse} from '../protocol/generated/heartbeat-response.js'
 import {encodeHeartbeatRequest, type HeartbeatRequest, heartbeatRequestVersions} from '../protocol/generated/heartbeat-request.js'
@@ -134,7 +134,23 @@ export class GroupMember {
     readonly options: GroupMemberOptions,
   ) {}
 
-  private async findCoordinator(): Promise<BrokerConnection> {
+  private finding: Promise<BrokerConnection> | null = null
+  private readonly opened: BrokerConnection[] = []
+
+  private findCoordinator(): Promise<BrokerConnection> {
+    this.finding ??= this.lookUpCoordinator().finally(() => {
+      this.finding = null
+    })
+    return this.finding
+  }
+
+  /** Forgets the coordinator (NOT_COORDINATOR, a lost connection): the next request looks it up again. */
+  private dropCoordinator(): void {
+    this.coordinator?.close()
+    this.coordinator = null
+  }
+
+  private async lookUpCoordinator(): Promise<BrokerConnection> {
     const deadline = Date.now() + 30_000
     for (;;) {
       const conn = this.client.bootstrap
@@ -142,8 +158,20 @@ export class GroupMember {
       const res = await conn.request(FindCoordinator, {key: version < 4 ? this.options.groupId : '', keyType: CoordinatorType.GROUP, coordinatorKeys: version >= 4 ? [this.options.groupId] : []}, version)
       const c = version >= 4 ? res.coordinators[0] : {errorCode: res.errorCode, nodeId: res.nodeId, host: res.host, port: res.port}
       if (c && c.errorCode === 0) {
-        if (!this.client.brokers.has(c.nodeId)) this.client.brokers.set(c.nodeId, {nodeId: c.nodeId, host: c.host, port: c.port, rack: null})
-        this.coordinator = await this.client.connectionTo(c.nodeId)
+        // JoinGroup may wait for the whole rebalance timeout: the coordinator
+        // connection gets that much time per request, as Kafka's client gives it.
+        const o = this.client.options
+        this.dropCoordinator()
+        this.coordinator = await BrokerConnection.open({
+          host: c.host,
+          port: c.port,
+          clientId: o.clientId,
+          tls: o.tls,
+          sasl: o.sasl,
+          connectTimeoutMs: o.connectTimeoutMs,
+          requestTimeoutMs: Math.max(o.requestTimeoutMs, this.options.rebalanceTimeoutMs + 5000),
+        })
+        this.opened.push(this.coordinator)
         return this.coordinator
       }
       const code = c?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE
@@ -182,7 +210,7 @@ export class GroupMember {
         continue
       }
       if (join.errorCode === ErrorCode.NOT_COORDINATOR || join.errorCode === ErrorCode.COORDINATOR_NOT_AVAILABLE) {
-        this.coordinator = null
+        this.dropCoordinator()
         await sleep(100)
         continue
       }
@@ -237,9 +265,7 @@ export class GroupMember {
               this.rebalanceNeeded = true
             }
           },
-          () => {
-            this.coordinator = null
-          },
+          () => this.dropCoordinator(),
         )
     }, this.options.heartbeatIntervalMs)
     this.heartbeatTimer.unref()
@@ -296,7 +322,14 @@ export class GroupMember {
     if (!this.memberId) return
     try {
       const conn = await this.conn()
-      await conn.request(LeaveGroup, {groupId: this.options.groupId, memberId: this.memberId, members: [{memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is being closed'}]})
+      const version = conn.versionFor(LeaveGroup)
+      await conn.request(
+        LeaveGroup,
+        version >= 3
+          ? {groupId: this.options.groupId, memberId: '', members: [{memberId: this.memberId, groupInstanceId: null, reason: version >= 5 ? 'the consumer is being closed' : null}]}
+          : {groupId: this.options.groupId, memberId: this.memberId, members: []},
+        version,
+      )
     } catch {
       // leaving is best effort: the session times out otherwise
     }
@@ -304,6 +337,8 @@ export class GroupMember {
 
   close(): void {
     this.stopHeartbeats()
+    for (const c of this.opened) c.close()
+    this.coordinator = null
   }
 }
 
