@@ -140,8 +140,9 @@ export function dumpLog(file: string, opts: DumpOptions, io: DumpOutput, nonCons
         throw new CommandError(`${file}: cannot read the records of the batch at position ${validBytes}: ${(error as Error).message}`)
       }
       for (const r of records) {
-        if (lastOffset === -1n) lastOffset = r.offset
-        else if (r.offset !== lastOffset + 1n) {
+        // As Kafka 4's tool does, the first record is checked against -1 too: a segment
+        // that does not start at offset 0 reports "-1 is followed by <base>".
+        if (r.offset !== lastOffset + 1n) {
           const abs = resolve(file)
           nonConsecutive.set(abs, [...(nonConsecutive.get(abs) ?? []), [lastOffset, r.offset]])
         }
@@ -169,7 +170,7 @@ export function dumpLog(file: string, opts: DumpOptions, io: DumpOutput, nonCons
             line += `${prefix}key: ${utf8(r.key)}`
             prefix = ' '
           }
-          if (r.value !== null) line += ` payload: ${utf8(r.value)}`
+          if (r.value !== null) line += `${prefix}payload: ${utf8(r.value)}`
         }
         io.out(line)
       }
@@ -204,7 +205,7 @@ export function dumpIndex(file: string, opts: DumpOptions, io: DumpOutput, misma
   }
   if (opts.indexSanityCheck) {
     const last = base + BigInt(index.readInt32BE((entries - 1) * 8))
-    if (index.length % 8 !== 0) throw new CommandError(`Index file ${basename(file)} is corrupt, found ${index.length} bytes which is neither positive nor a multiple of 8.`)
+    if (index.length % 8 !== 0) throw new CommandError(`Index file ${resolve(file)} is corrupt, found ${index.length} bytes which is neither positive nor a multiple of 8.`)
     if (last < base) throw new CommandError(`Corrupt index found, index file (${resolve(file)}) has non-zero size but the last offset is ${last} which is less than the base offset ${base}.`)
     io.out(`${file} passed sanity check.`)
     return
@@ -237,7 +238,19 @@ export function dumpTimeIndex(file: string, opts: DumpOptions, io: DumpOutput, e
   const time = readWhole(file)
   const entries = Math.floor(time.length / 12)
   if (opts.indexSanityCheck) {
-    if (time.length % 12 !== 0) throw new CommandError(`Time index file ${basename(file)} is corrupt, found ${time.length} bytes which is neither positive nor a multiple of 12.`)
+    // TimeIndex.sanityCheck: entries are counted over the whole file, preallocated zeros included.
+    if (entries > 0) {
+      const firstTs = time.readBigInt64BE(0)
+      const lastTs = time.readBigInt64BE((entries - 1) * 12)
+      const lastOffset = base + BigInt(time.readInt32BE((entries - 1) * 12 + 8))
+      if (lastTs < firstTs) {
+        throw new CommandError(`Corrupt time index found, time index file (${resolve(file)}) has non-zero size but the last timestamp is ${lastTs} which is less than the first timestamp ${firstTs}`)
+      }
+      if (lastOffset < base) {
+        throw new CommandError(`Corrupt time index found, time index file (${resolve(file)}) has non-zero size but the last offset is ${lastOffset} which is less than the first offset ${base}`)
+      }
+    }
+    if (time.length % 12 !== 0) throw new CommandError(`Time index file ${resolve(file)} is corrupt, found ${time.length} bytes which is neither positive nor a multiple of 12.`)
     io.out(`${file} passed sanity check.`)
     return
   }
