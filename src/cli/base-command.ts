@@ -73,8 +73,11 @@ export abstract class TskafkaCommand extends Command {
 
   /** Resolves where to connect (flags, files, contexts, env, local cluster) without connecting. */
   protected async resolveConnection(flags: Record<string, unknown>): Promise<ResolvedConnection> {
-    const [{localBootstrapServers}, {resolveConnection}] = await Promise.all([import('../cluster/local-cluster.js'), import('../client/connection-target.js')])
-    const resolved = resolveConnection(connectionRequestFrom(flags), {env: process.env, localBootstrapServers: () => localBootstrapServers()})
+    const {resolveConnection} = await import('../client/connection-target.js')
+    const request = connectionRequestFrom(flags)
+    // The local cluster's state is read only when nothing else names a broker.
+    const local = request.bootstrapServer ? null : await import('../cluster/local-cluster.js')
+    const resolved = resolveConnection(request, {env: process.env, localBootstrapServers: () => local?.localBootstrapServers() ?? null})
     this.connectionSource = resolved.source
     this.resolvedConnection = resolved
     return resolved

@@ -2,9 +2,12 @@
 // (or on a TTY where a command prefers them), data as JSON or YAML. Colours
 // and spinners only on a TTY, never with NO_COLOR, never in CI.
 
-import {stringify as stringifyYaml} from 'yaml'
+import {createRequire} from 'node:module'
 
 import {UsageError} from './errors.js'
+
+// yaml is loaded only when YAML is printed: most runs never need it.
+const require = createRequire(import.meta.url)
 
 export const OUTPUT_MODES = ['text', 'table', 'json', 'yaml'] as const
 export type OutputMode = (typeof OUTPUT_MODES)[number]
@@ -56,7 +59,8 @@ export function formatJson(value: unknown, pretty = true): string {
 }
 
 export function formatYaml(value: unknown): string {
-  return stringifyYaml(plainData(value)).replace(/\n$/, '')
+  const {stringify} = require('yaml') as typeof import('yaml')
+  return stringify(plainData(value)).replace(/\n$/, '')
 }
 
 export function formatData(mode: 'json' | 'yaml', value: unknown): string {

@@ -16,10 +16,14 @@ import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:f
 import {homedir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 
-import {parse as parseYaml, stringify as stringifyYaml} from 'yaml'
+import {createRequire} from 'node:module'
 
 import {UsageError} from '../cli/errors.js'
 import {ClientConfigError} from './errors.js'
+
+// yaml is loaded only when a contexts file exists (or is written): most runs have none to read.
+const require = createRequire(import.meta.url)
+const yaml = () => require('yaml') as typeof import('yaml')
 
 export interface ConnectionContext {
   name: string
@@ -57,7 +61,7 @@ export function readContexts(path = contextsFilePath()): ContextsFile {
   }
   let doc: unknown
   try {
-    doc = parseYaml(text)
+    doc = yaml().parse(text)
   } catch (error) {
     throw new ClientConfigError(`${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`)
   }
@@ -98,7 +102,7 @@ export function writeContexts(file: ContextsFile, path = contextsFilePath()): vo
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
     // Contexts may hold passwords (sasl.jaas.config): owner-only.
-    writeFileSync(tmp, stringifyYaml(doc), {mode: 0o600})
+    writeFileSync(tmp, yaml().stringify(doc), {mode: 0o600})
     renameSync(tmp, path)
   } catch (error) {
     rmSync(tmp, {force: true})
