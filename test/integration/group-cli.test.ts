@@ -48,8 +48,10 @@ async function prepare(target: Target): Promise<void> {
   } finally {
     await admin.disconnect()
   }
-  target.members.push(startMember('java-consumer', {bootstrap: target.bootstrap, topic: 'cli-t', group: 'cli-live-consumer', assignor: 'uniform'}))
-  target.members.push(startMember('java-classic', {bootstrap: target.bootstrap, topic: 'cli-t', group: 'cli-live-classic', assignor: 'range'}))
+  // The live members must outlast the whole file (afterAll stops them), however slow the machine is.
+  const maxRunMs = 20 * 60_000
+  target.members.push(startMember('java-consumer', {bootstrap: target.bootstrap, topic: 'cli-t', group: 'cli-live-consumer', assignor: 'uniform', maxRunMs}))
+  target.members.push(startMember('java-classic', {bootstrap: target.bootstrap, topic: 'cli-t', group: 'cli-live-classic', assignor: 'range', maxRunMs}))
   await waitFor(`live members on ${target.name}`, () => target.members.every((m) => m.state().records >= 30), 90_000, target.members)
 }
 
