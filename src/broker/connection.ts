@@ -9,6 +9,7 @@
 
 import type {Socket} from 'node:net'
 
+import {fetchBufferPool} from './buffer-pool.js'
 import {FrameDecoder} from './framing.js'
 import type {Logger} from './logger.js'
 import type {BrokerServices, ConnectionInfo} from './request-context.js'
@@ -151,12 +152,19 @@ export class Connection {
     }
   }
 
-  /** One frame; a chunked one goes out as a single gathered write. Returns false when the socket buffer is full. */
+  /**
+   * One frame; a chunked one goes out as a single gathered write, and its
+   * chunks go back to the fetch buffer pool once written. Returns false when
+   * the socket buffer is full.
+   */
   private write(frame: Buffer | Buffer[]): boolean {
     if (!Array.isArray(frame)) return this.socket.write(frame)
     this.socket.cork()
     let ok = true
-    for (const chunk of frame) ok = this.socket.write(chunk)
+    for (let i = 0; i < frame.length - 1; i++) ok = this.socket.write(frame[i]!)
+    ok = this.socket.write(frame[frame.length - 1]!, () => {
+      for (const chunk of frame) fetchBufferPool.release(chunk)
+    })
     this.socket.uncork()
     return ok
   }

@@ -106,6 +106,8 @@ export interface PartitionReadRequest {
   isolation: FetchIsolation
   /** Consumers (and followers, unless reading from a follower is allowed) must read from the leader. */
   fetchOnlyLeader: boolean
+  /** Where the records are read into (see PartitionLog ReadOptions). */
+  allocate?: (size: number) => Buffer
 }
 
 export interface PartitionReadResult {
@@ -582,7 +584,7 @@ export class Partition {
         return {records: EMPTY, firstEntryIncomplete: false, divergingEpoch: {epoch: end.leaderEpoch, endOffset: end.endOffset}, highWatermark, lastStableOffset, logStartOffset, logEndOffset}
       }
     }
-    const r: ReadResult = log.read(req.fetchOffset, req.maxBytes, {isolation: req.isolation, minOneMessage: req.minOneMessage})
+    const r: ReadResult = log.read(req.fetchOffset, req.maxBytes, {isolation: req.isolation, minOneMessage: req.minOneMessage, allocate: req.allocate})
     return {records: r.records, firstEntryIncomplete: r.firstEntryIncomplete, divergingEpoch: null, highWatermark, lastStableOffset, logStartOffset, logEndOffset}
   }
 

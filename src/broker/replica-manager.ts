@@ -33,6 +33,7 @@ import {ReplicaFetcherManager} from '../replication/replica-fetcher-manager.js'
 import type {LogManager} from '../storage/log-manager.js'
 import type {AppendOrigin, FetchIsolation} from '../storage/partition-log.js'
 import {INTERNAL_TOPICS, type BrokerState} from './broker-state.js'
+import {fetchBufferPool} from './buffer-pool.js'
 import {FetchSessionCache} from './fetch-session.js'
 import {needsRecordValidation, targetCodec, validateAndConvert, type RecordValidation} from './log-validator.js'
 import type {Logger} from './logger.js'
@@ -115,6 +116,9 @@ export interface ProducePartitionResult {
 }
 
 const EMPTY = Buffer.alloc(0)
+
+/** Fetch reads go into pooled buffers; the connection returns them once the response is written. */
+const acquireFetchBuffer = (size: number): Buffer => fetchBufferPool.acquire(size)
 
 /** Kafka's producer.id.expiration.check.interval.ms. */
 const PRODUCER_EXPIRATION_CHECK_MS = 600_000
@@ -576,11 +580,13 @@ export class ReplicaManager implements MetadataListener {
         minOneMessage,
         isolation: params.isolation,
         fetchOnlyLeader: params.fetchOnlyLeader,
+        allocate: acquireFetchBuffer,
       })
       if (params.isFromFollower && hwMoved !== null && r.divergingEpoch === null) {
         const moved = p.updateFollowerFetchState(params.replicaId, info.fetchOffset, info.logStartOffset, this.clock(), r.logEndOffset, params.replicaEpoch ?? -1n)
         if (moved) hwMoved.push(p.name)
       }
+      if (r.firstEntryIncomplete) fetchBufferPool.release(r.records)
       return {
         errorCode: ErrorCode.NONE,
         records: r.firstEntryIncomplete ? EMPTY : r.records,

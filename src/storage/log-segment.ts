@@ -254,9 +254,9 @@ export class LogSegment {
     return found
   }
 
-  /** Copy `len` bytes at `position` out of the .log file. */
-  readBytes(position: number, len: number): Buffer {
-    const out = Buffer.allocUnsafe(len)
+  /** Copy `len` bytes at `position` out of the .log file (into memory from `allocate` when given). */
+  readBytes(position: number, len: number, allocate?: (size: number) => Buffer): Buffer {
+    const out = allocate !== undefined ? allocate(len) : Buffer.allocUnsafe(len)
     const n = readFully(this.fd, out, 0, len, position)
     return n < len ? out.subarray(0, n) : out
   }
@@ -266,13 +266,13 @@ export class LogSegment {
    * at most maxSize (or the whole first batch when minOneMessage) and never
    * past maxPosition. Null when no batch in the segment reaches startOffset.
    */
-  read(startOffset: number, maxSize: number, maxPosition: number, minOneMessage: boolean): SegmentRead | null {
+  read(startOffset: number, maxSize: number, maxPosition: number, minOneMessage: boolean, allocate?: (size: number) => Buffer): SegmentRead | null {
     if (maxSize < 0) throw new RangeError(`Invalid max size ${maxSize} for log read from segment ${this.logPath}`)
     const start = this.translateOffset(startOffset)
     if (start === null) return null
     const adjustedMaxSize = minOneMessage ? Math.max(maxSize, start.size) : maxSize
     const fetchSize = Math.min(maxPosition - start.position, adjustedMaxSize)
-    const records = fetchSize > 0 ? this.readBytes(start.position, fetchSize) : Buffer.alloc(0)
+    const records = fetchSize > 0 ? this.readBytes(start.position, fetchSize, allocate) : Buffer.alloc(0)
     return {position: start.position, records, firstEntryIncomplete: adjustedMaxSize < start.size}
   }
 

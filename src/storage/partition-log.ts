@@ -146,6 +146,8 @@ export interface ReadOptions {
   isolation?: FetchIsolation
   /** Return the whole first batch even when larger than maxBytes (Kafka: true unless bytes were already read). Default true. */
   minOneMessage?: boolean
+  /** Where the returned bytes go (default: a fresh Buffer); the broker reads into reusable buffers. */
+  allocate?: (size: number) => Buffer
 }
 
 export interface ReadResult {
@@ -858,7 +860,7 @@ export class PartitionLog {
         if (segment.baseOffset < maxMeta.segmentBaseOffset) maxPosition = segment.size
         else if (segment.baseOffset === maxMeta.segmentBaseOffset) maxPosition = maxMeta.position
         else break
-        const r = segment.read(fetchOffset, maxBytes, maxPosition, minOneMessage)
+        const r = segment.read(fetchOffset, maxBytes, maxPosition, minOneMessage, opts.allocate)
         if (r !== null) return this.readResult(r.records, r.position, segment.baseOffset, r.firstEntryIncomplete)
       }
     }
