@@ -16,6 +16,7 @@ import {ConfigError} from '../config/config-def.js'
 import {ensureFormatted} from '../config/meta-properties.js'
 import {BrokerLifecycleManager} from '../controller/broker-lifecycle.js'
 import {Controller} from '../controller/controller.js'
+import {ControllerProducerIdAllocator} from '../controller/producer-id-blocks.js'
 import {MetadataLog} from '../controller/metadata-log.js'
 import {GroupCoordinator} from '../group/coordinator.js'
 import {replicaManagerCoordinatorLog} from '../group/coordinator-log.js'
@@ -191,6 +192,7 @@ export class Broker {
     let partitionControl: PartitionControl
     // Set once the broker registers: its epoch goes with fetches and ISR changes.
     let lifecycleRef: BrokerLifecycleManager | null = null
+    let producerIds: ControllerProducerIdAllocator
     try {
       controller = Controller.open({config: cfg, state, metadataLog: MetadataLog.open(metadataDir ?? cfg.logDirs[0]!), logger})
       logManager = new LogManager({
@@ -205,12 +207,15 @@ export class Broker {
       logManager.startup()
       const control = new PartitionControl({controller, state, config: cfg, logger})
       partitionControl = control
+      // Producer ids come in blocks from the active controller, unique across the cluster.
+      producerIds = new ControllerProducerIdAllocator(controller, nodeId, () => lifecycleRef?.epoch ?? -1n, cfg.logDirs[0]!, logger.child(`[ProducerIdManager id=${nodeId}] `, 'kafka.coordinator.transaction.RPCProducerIdManager'))
       replicaManager = new ReplicaManager({
         config: cfg,
         state,
         logManager,
         logger,
         topicConfigFor: (topic) => controller.topicConfig(topic),
+        producerIds,
         replication: {
           brokerEpoch: () => lifecycleRef?.epoch ?? -1n,
           isReplicaIsrEligible: (id, fetchEpoch) => {
@@ -261,6 +266,8 @@ export class Broker {
       if (lifecycle) {
         lifecycle.start()
         await lifecycle.waitUntilUnfenced(cfg.get('initial.broker.registration.timeout.ms'))
+        // The first block of producer ids, so the first InitProducerId finds one at hand.
+        await producerIds!.prefetch()
       }
     } catch (e) {
       for (const [socket] of early.splice(0)) socket.destroy()

@@ -27,7 +27,7 @@ import {join} from 'node:path'
 
 import {ConfigError} from '../config/config-def.js'
 import {ensureFormatted, readMetaProperties} from '../config/meta-properties.js'
-import {cliEntryPoint, defaultLocalClusterDir} from '../paths.js'
+import {defaultLocalClusterDir, packageRoot} from '../paths.js'
 import type {ClusterConfigFile} from './cluster-config.js'
 import {viewCluster, type ClusterView} from './cluster-view.js'
 import {withClusterLock} from './lock.js'
@@ -555,6 +555,11 @@ function formatStorage(state: ClusterState, broker: BrokerRecord): void {
   }
 }
 
+/** The lean broker entry point (see broker-main.ts), from the built package even when the sources run. */
+function brokerEntryPoint(): string {
+  return join(packageRoot(), 'dist', 'src', 'cluster', 'broker-main.js')
+}
+
 const tiedChildren = new Set<ChildProcess>()
 let exitHookInstalled = false
 
@@ -562,7 +567,7 @@ function spawnBroker(broker: BrokerRecord, detached: boolean): {child: ChildProc
   const logFd = openSync(broker.logFile, 'a')
   try {
     const logOffset = fstatSync(logFd).size
-    const child = spawn(process.execPath, [cliEntryPoint(), 'broker', 'start', '--config', broker.configFile], {
+    const child = spawn(process.execPath, [brokerEntryPoint(), 'broker', 'start', '--config', broker.configFile], {
       cwd: broker.dataDir,
       detached,
       stdio: ['ignore', logFd, logFd],

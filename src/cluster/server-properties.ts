@@ -26,7 +26,7 @@ export const MAX_LOCAL_VOTERS = 3
  * The election timeout of local clusters: Kafka's default (1 s, doubled at random) would
  * dominate the start of a cluster on one machine, where peers answer in a millisecond.
  */
-export const LOCAL_ELECTION_TIMEOUT_MS = 300
+export const LOCAL_ELECTION_TIMEOUT_MS = 100
 
 export function localBrokerConfig(state: ClusterState, broker: BrokerRecord): PropertyEntries {
   const listener = `PLAINTEXT://${broker.host}:${broker.port}`

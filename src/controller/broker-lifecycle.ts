@@ -16,7 +16,7 @@ import {SECURITY_PROTOCOL_IDS} from './cluster-control.js'
 import type {Controller} from './controller.js'
 
 /** Heartbeat period while fenced or shutting down. */
-const FAST_HEARTBEAT_MS = 50
+const FAST_HEARTBEAT_MS = 25
 const REGISTRATION_BACKOFF_MS = 100
 
 export interface BrokerLifecycleOptions {

@@ -36,6 +36,8 @@ import type {BrokerHeartbeatRequest} from '../protocol/generated/broker-heartbea
 import type {BrokerHeartbeatResponse} from '../protocol/generated/broker-heartbeat-response.js'
 import type {BrokerRegistrationRequest} from '../protocol/generated/broker-registration-request.js'
 import type {BrokerRegistrationResponse} from '../protocol/generated/broker-registration-response.js'
+import type {AllocateProducerIdsResponse} from '../protocol/generated/allocate-producer-ids-response.js'
+import {PRODUCER_ID_BLOCK_SIZE} from '../broker/producer-id-manager.js'
 import {ErrorCode, KafkaError, errorMessage, errorName} from '../protocol/errors.js'
 import {ZERO_UUID} from '../protocol/primitives.js'
 import {brokerInfoOf, ClusterControl} from './cluster-control.js'
@@ -46,7 +48,7 @@ import type {MetadataBatch, MetadataLog} from './metadata-log.js'
 import {ConfigResourceType, LeaderRecoveryState, type ConfigRecord, type MetadataRecord, type PartitionChangeRecord, type PartitionRecord} from './metadata-records.js'
 import type {DescribeQuorumRequest} from '../protocol/generated/describe-quorum-request.js'
 import type {DescribeQuorumResponse} from '../protocol/generated/describe-quorum-response.js'
-import {AlterConfigs, BrokerHeartbeat, BrokerRegistration, CreatePartitions, CreateTopics, DeleteTopics, DescribeQuorum, IncrementalAlterConfigs, UnregisterBroker} from './raft/node-apis.js'
+import {AllocateProducerIds, AlterConfigs, BrokerHeartbeat, BrokerRegistration, CreatePartitions, CreateTopics, DeleteTopics, DescribeQuorum, IncrementalAlterConfigs, UnregisterBroker} from './raft/node-apis.js'
 import {NodeChannel} from './raft/node-channel.js'
 import {QuorumStateStore} from './raft/quorum-state-store.js'
 import {NotLeaderError, RaftClient, type RaftListener} from './raft/raft-client.js'
@@ -159,6 +161,7 @@ type Op =
   | {kind: 'registerBroker'; request: BrokerRegistrationRequest}
   | {kind: 'brokerHeartbeat'; request: BrokerHeartbeatRequest}
   | {kind: 'unregisterBroker'; brokerId: number}
+  | {kind: 'allocateProducerIds'; brokerId: number; brokerEpoch: bigint; floor: bigint}
   | {kind: 'internal'; name: string; plan: () => MetadataRecord[]}
 
 interface OpResults {
@@ -170,6 +173,7 @@ interface OpResults {
   registerBroker: BrokerRegistrationResponse
   brokerHeartbeat: BrokerHeartbeatResponse
   unregisterBroker: {errorCode: number; errorMessage: string | null}
+  allocateProducerIds: AllocateProducerIdsResponse
   internal: void
 }
 
@@ -880,6 +884,31 @@ export class Controller implements RaftListener {
     }
   }
 
+  /**
+   * AllocateProducerIds (67): the next block of producer ids for a broker's InitProducerId
+   * answers, unique across the cluster (ProducerIdsRecord). `floor` is where a broker that used
+   * to hand out ids on its own (a lone node before quorums) left off; the block starts there at
+   * the least.
+   */
+  async allocateProducerIds(brokerId: number, brokerEpoch: bigint, opts: SubmitOptions & {floor?: bigint} = {}): Promise<AllocateProducerIdsResponse> {
+    try {
+      return await this.submit({kind: 'allocateProducerIds', brokerId, brokerEpoch, floor: opts.floor ?? 0n}, opts)
+    } catch (e) {
+      return {throttleTimeMs: 0, errorCode: toKafkaError(e).code, producerIdStart: -1n, producerIdLen: -1}
+    }
+  }
+
+  private planAllocateProducerIds(brokerId: number, brokerEpoch: bigint, floor: bigint): {records: MetadataRecord[]; result: AllocateProducerIdsResponse} {
+    const reg = this.cluster.registrations.get(brokerId)
+    if (!reg) throw new KafkaError(ErrorCode.STALE_BROKER_EPOCH, `No broker registration found for broker id ${brokerId}`)
+    if (reg.epoch !== brokerEpoch) throw new KafkaError(ErrorCode.STALE_BROKER_EPOCH, `Expected broker epoch ${reg.epoch}, but got broker epoch ${brokerEpoch}`)
+    const start = this.nextProducerId > floor ? this.nextProducerId : floor
+    return {
+      records: [{type: 'ProducerIdsRecord', brokerId, brokerEpoch, nextProducerId: start + PRODUCER_ID_BLOCK_SIZE}],
+      result: {throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerIdStart: start, producerIdLen: Number(PRODUCER_ID_BLOCK_SIZE)},
+    }
+  }
+
   /** UnregisterBroker (64): removes a broker's registration (kafka-cluster.sh unregister). */
   async unregisterBroker(brokerId: number, opts: SubmitOptions = {}): Promise<{errorCode: number; errorMessage: string | null}> {
     try {
@@ -1146,6 +1175,8 @@ export class Controller implements RaftListener {
         return this.planBrokerHeartbeat(op.request)
       case 'unregisterBroker':
         return this.planUnregisterBroker(op.brokerId)
+      case 'allocateProducerIds':
+        return this.planAllocateProducerIds(op.brokerId, op.brokerEpoch, op.floor)
       case 'internal':
         return {records: op.plan(), result: undefined}
     }
@@ -1214,6 +1245,11 @@ export class Controller implements RaftListener {
         const r = await this.channel.request(leaderId, 'rpc', UnregisterBroker, {brokerId: op.brokerId})
         if (r.errorCode === ErrorCode.NOT_CONTROLLER) throw new NotControllerError()
         return {errorCode: r.errorCode, errorMessage: r.errorMessage} as ResultOf<O>
+      }
+      case 'allocateProducerIds': {
+        const r = await this.channel.request(leaderId, 'rpc', AllocateProducerIds, {brokerId: op.brokerId, brokerEpoch: op.brokerEpoch})
+        if (r.errorCode === ErrorCode.NOT_CONTROLLER) throw new NotControllerError()
+        return r as ResultOf<O>
       }
       case 'internal':
         throw new NotControllerError()
@@ -1304,6 +1340,8 @@ export class Controller implements RaftListener {
   }
 
   private featureRecorded = false
+  /** Where the next producer id block starts (ProducerIdsRecord). */
+  private nextProducerId = 0n
 
   /**
    * The controller id Metadata and DescribeCluster report to clients: the active controller when
@@ -1370,6 +1408,9 @@ export class Controller implements RaftListener {
           if (delta && !delta.changedTopicConfigs.includes(record.resourceName)) delta.changedTopicConfigs.push(record.resourceName)
         } else if (record.resourceType === ConfigResourceType.BROKER && delta) delta.brokerConfigsChanged = true
         break
+      case 'ProducerIdsRecord':
+        if (record.nextProducerId > this.nextProducerId) this.nextProducerId = record.nextProducerId
+        break
       case 'FeatureLevelRecord':
         this.state.finalizeFeature(record.name, record.featureLevel)
         if (record.name === 'metadata.version') this.featureRecorded = true
@@ -1386,7 +1427,6 @@ export class Controller implements RaftListener {
         return true
       }
       default:
-        // Producer-id blocks are still allocated by each broker (see producer-id-manager.ts).
         break
     }
     return false

@@ -168,6 +168,22 @@ describe('a three-voter controller quorum', () => {
     }
   })
 
+  it('hands out producer ids in blocks from the controller, never the same id on two brokers', async () => {
+    const ids: bigint[] = []
+    for (const b of running()) {
+      const c = await wire(b.port)
+      for (let i = 0; i < 2; i++) {
+        const r = await c.request<{errorCode: number; producerId: bigint}>(API_KEY.InitProducerId, 4, {transactionalId: null, transactionTimeoutMs: -1, producerId: -1n, producerEpoch: -1})
+        expect(r.body.errorCode).toBe(0)
+        ids.push(r.body.producerId)
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length)
+    // Each broker's ids are consecutive within its own block of 1000.
+    const blocks = new Set(ids.map((id) => id / 1000n))
+    expect(blocks.size).toBe(3)
+  })
+
   it('answers DescribeQuorum on the leader, relays it from a follower broker listener, and refuses it on a follower controller listener', async () => {
     const leader = leaderOf()!
     const follower = running().find((b) => b !== leader)!

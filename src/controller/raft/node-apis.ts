@@ -6,6 +6,8 @@
 
 import type {Api} from '../../client/apis.js'
 import {CreatePartitions, CreateTopics, DeleteTopics, Fetch, IncrementalAlterConfigs} from '../../client/apis.js'
+import {type AllocateProducerIdsRequest, allocateProducerIdsRequestVersions, encodeAllocateProducerIdsRequest} from '../../protocol/generated/allocate-producer-ids-request.js'
+import {type AllocateProducerIdsResponse, decodeAllocateProducerIdsResponse} from '../../protocol/generated/allocate-producer-ids-response.js'
 import {type AlterConfigsRequest, alterConfigsRequestVersions, encodeAlterConfigsRequest} from '../../protocol/generated/alter-configs-request.js'
 import {type AlterConfigsResponse, decodeAlterConfigsResponse} from '../../protocol/generated/alter-configs-response.js'
 import {type BeginQuorumEpochRequest, beginQuorumEpochRequestVersions, encodeBeginQuorumEpochRequest} from '../../protocol/generated/begin-quorum-epoch-request.js'
@@ -54,4 +56,11 @@ export const BrokerRegistration = api<BrokerRegistrationRequest, BrokerRegistrat
   decodeBrokerRegistrationResponse,
 )
 export const BrokerHeartbeat = api<BrokerHeartbeatRequest, BrokerHeartbeatResponse>(63, 'BrokerHeartbeat', brokerHeartbeatRequestVersions, encodeBrokerHeartbeatRequest, decodeBrokerHeartbeatResponse)
+export const AllocateProducerIds = api<AllocateProducerIdsRequest, AllocateProducerIdsResponse>(
+  67,
+  'AllocateProducerIds',
+  allocateProducerIdsRequestVersions,
+  encodeAllocateProducerIdsRequest,
+  decodeAllocateProducerIdsResponse,
+)
 export const UnregisterBroker = api<UnregisterBrokerRequest, UnregisterBrokerResponse>(64, 'UnregisterBroker', unregisterBrokerRequestVersions, encodeUnregisterBrokerRequest, decodeUnregisterBrokerResponse)

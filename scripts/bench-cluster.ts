@@ -1,0 +1,227 @@
+// Start-to-ready time of a three-broker cluster (npm run bench:cluster): `tskafka cluster start
+// --brokers 3` (built CLI, background broker processes, controller quorum among them) beside a
+// three-node Apache Kafka KRaft cluster (combined broker+controller nodes, static voters) started
+// from the peers install's jars, on the same machine in the same run.
+//
+// "Ready" is the same for both: every broker lists all three brokers in a Metadata answer (it is
+// registered and unfenced and has caught up with the others' registrations) and names a
+// controller. tskafka's time is the wall time of the `cluster start` command, which formats the
+// storage, starts the brokers and waits for exactly that; Kafka's is from launching its three
+// kafka-server-start.sh processes (storage formatted beforehand, not counted) until all three
+// answer so. Each is run --runs times (default 3) on fresh data, alternating; medians are shown.
+//
+//   npx tsx scripts/bench-cluster.ts [--runs 3] [--skip-kafka]
+
+import {execFile, spawn, type ChildProcess} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, Socket} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import {randomClusterId} from '../test/helpers/kafka-reference.js'
+import {assertPeers, kafkaBin, runKafkaTool} from '../test/helpers/peers.js'
+
+const args = process.argv.slice(2)
+const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3
+const skipKafka = args.includes('--skip-kafka')
+const ROOT = resolve(import.meta.dirname, '..')
+const RUN = join(ROOT, 'bin', 'run.js')
+const BROKERS = 3
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const s = createServer()
+    s.once('error', () => done(false))
+    s.listen({host: '127.0.0.1', port, exclusive: true}, () => s.close(() => done(true)))
+  })
+}
+
+/** A base port with n free ports from it and n free ports 10000 above. */
+async function freeRange(n: number): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 25_000)
+    let free = true
+    for (let i = 0; i < n && free; i++) free = (await portFree(base + i)) && (await portFree(base + 10_000 + i))
+    if (free) return base
+  }
+}
+
+function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<{code: number; stdout: string; stderr: string}> {
+  return new Promise((done) => {
+    execFile(process.execPath, [RUN, ...argv], {env: {...process.env, ...env}, timeout: 120_000}, (error, stdout, stderr) => {
+      done({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr})
+    })
+  })
+}
+
+async function tskafkaRun(): Promise<number> {
+  const home = mkdtempSync(join(tmpdir(), 'tskafka-bench-cluster-'))
+  const env = {TSKAFKA_HOME: home, TSKAFKA_CONFIG: join(home, 'contexts.yaml')}
+  const base = await freeRange(BROKERS)
+  try {
+    const began = performance.now()
+    const r = await cli(['cluster', 'start', '--brokers', String(BROKERS), '--port', String(base)], env)
+    const ms = performance.now() - began
+    if (r.code !== 0) throw new Error(`tskafka cluster start failed:\n${r.stdout}${r.stderr}`)
+    return ms
+  } finally {
+    await cli(['cluster', 'destroy'], env)
+    rmSync(home, {recursive: true, force: true})
+  }
+}
+
+/** Metadata v4 (brokers and controller id), as test/helpers/kafka-reference.ts probes one node. */
+function metadataView(host: string, port: number): Promise<{brokers: number; controllerId: number} | null> {
+  const clientId = Buffer.from('tskafka-bench-probe')
+  const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4 + 1)
+  let o = 0
+  o = body.writeInt16BE(3, o)
+  o = body.writeInt16BE(4, o)
+  o = body.writeInt32BE(1, o)
+  o = body.writeInt16BE(clientId.length, o)
+  o += clientId.copy(body, o)
+  o = body.writeInt32BE(0, o)
+  body.writeInt8(0, o)
+  const frame = Buffer.concat([Buffer.alloc(4), body])
+  frame.writeInt32BE(body.length, 0)
+  return new Promise((done) => {
+    const socket = new Socket()
+    let buf = Buffer.alloc(0)
+    const finish = (v: {brokers: number; controllerId: number} | null) => {
+      socket.destroy()
+      done(v)
+    }
+    socket.setTimeout(2000, () => finish(null))
+    socket.on('error', () => finish(null))
+    socket.on('close', () => finish(null))
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk])
+      if (buf.length < 4 || buf.length < 4 + buf.readInt32BE(0)) return
+      // correlation id, throttle time, brokers: [node id, host, port, rack], cluster id, controller id
+      let at = 4 + 4 + 4
+      const n = buf.readInt32BE(at)
+      at += 4
+      for (let i = 0; i < n; i++) {
+        at += 4
+        at += 2 + buf.readInt16BE(at)
+        at += 4
+        const rack = buf.readInt16BE(at)
+        at += 2 + Math.max(0, rack)
+      }
+      const cluster = buf.readInt16BE(at)
+      at += 2 + Math.max(0, cluster)
+      finish({brokers: n, controllerId: buf.readInt32BE(at)})
+    })
+    socket.connect(port, host, () => socket.write(frame))
+  })
+}
+
+async function kafkaRun(): Promise<{readyMs: number; formatMs: number}> {
+  const dir = mkdtempSync(join(tmpdir(), 'tskafka-bench-kafka-cluster-'))
+  const base = await freeRange(BROKERS)
+  const clusterId = randomClusterId()
+  const voters = Array.from({length: BROKERS}, (_, i) => `${i + 1}@127.0.0.1:${base + 10_000 + i}`).join(',')
+  const children: ChildProcess[] = []
+  try {
+    const files: string[] = []
+    for (let i = 0; i < BROKERS; i++) {
+      const nodeDir = join(dir, `node-${i + 1}`)
+      mkdirSync(nodeDir)
+      const props: Record<string, string | number> = {
+        'process.roles': 'broker,controller',
+        'node.id': i + 1,
+        'controller.quorum.voters': voters,
+        listeners: `PLAINTEXT://127.0.0.1:${base + i},CONTROLLER://127.0.0.1:${base + 10_000 + i}`,
+        'advertised.listeners': `PLAINTEXT://127.0.0.1:${base + i}`,
+        'controller.listener.names': 'CONTROLLER',
+        'inter.broker.listener.name': 'PLAINTEXT',
+        'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+        'log.dirs': join(nodeDir, 'data'),
+        // As in Kafka's shipped config/server.properties, replication capped at the cluster size.
+        'num.partitions': 1,
+        'offsets.topic.replication.factor': 3,
+        'transaction.state.log.replication.factor': 3,
+        'transaction.state.log.min.isr': 2,
+        'share.coordinator.state.topic.replication.factor': 3,
+        'share.coordinator.state.topic.min.isr': 2,
+        'group.initial.rebalance.delay.ms': 0,
+        'num.network.threads': 2,
+        'num.io.threads': 2,
+        'background.threads': 2,
+      }
+      const file = join(nodeDir, 'server.properties')
+      writeFileSync(file, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''))
+      files.push(file)
+    }
+    const formatBegan = performance.now()
+    await Promise.all(
+      files.map(async (file) => {
+        const r = await runKafkaTool('kafka-storage', ['format', '-t', clusterId, '-c', file], {timeoutMs: 120_000})
+        if (r.code !== 0) throw new Error(`kafka-storage.sh format failed:\n${r.stdout}${r.stderr}`)
+      }),
+    )
+    const formatMs = performance.now() - formatBegan
+    const began = performance.now()
+    for (const file of files) {
+      const child = spawn(kafkaBin('kafka-server-start'), [file], {
+        env: {...process.env, KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m', KAFKA_JVM_PERFORMANCE_OPTS: '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError'},
+        stdio: 'ignore',
+      })
+      children.push(child)
+    }
+    const deadline = Date.now() + 180_000
+    for (;;) {
+      const views = await Promise.all(Array.from({length: BROKERS}, (_, i) => metadataView('127.0.0.1', base + i)))
+      if (views.every((v) => v !== null && v.brokers === BROKERS && v.controllerId >= 0)) break
+      if (children.some((c) => c.exitCode !== null)) throw new Error('a Kafka broker exited while starting')
+      if (Date.now() > deadline) throw new Error('Kafka did not become ready within 180 s')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    return {readyMs: performance.now() - began, formatMs}
+  } finally {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((done) => {
+            if (c.exitCode !== null) return done()
+            c.once('exit', () => done())
+            c.kill('SIGTERM')
+            setTimeout(() => c.kill('SIGKILL'), 15_000).unref()
+          }),
+      ),
+    )
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]!
+}
+
+async function main(): Promise<void> {
+  if (!skipKafka) assertPeers()
+  const ours: number[] = []
+  const kafka: number[] = []
+  const formats: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t = await tskafkaRun()
+    ours.push(t)
+    console.log(`run ${i + 1}: tskafka cluster start --brokers 3: ${Math.round(t)} ms`)
+    if (!skipKafka) {
+      const k = await kafkaRun()
+      kafka.push(k.readyMs)
+      formats.push(k.formatMs)
+      console.log(`run ${i + 1}: Apache Kafka 3 nodes: ${Math.round(k.readyMs)} ms (storage format before it: ${Math.round(k.formatMs)} ms)`)
+    }
+  }
+  console.log('')
+  console.log(`tskafka, median of ${runs}: ${Math.round(median(ours))} ms from \`cluster start --brokers 3\` to ready (format included)`)
+  if (!skipKafka) {
+    const k = median(kafka)
+    console.log(`Apache Kafka, median of ${runs}: ${Math.round(k)} ms from launch to ready (format not included: ${Math.round(median(formats))} ms more)`)
+    console.log(`tskafka takes ${((median(ours) / k) * 100).toFixed(1)}% of Kafka's time (goal: under 20%, about a second)`)
+  }
+}
+
+await main()
