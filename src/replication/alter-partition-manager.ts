@@ -132,7 +132,8 @@ export class AlterPartitionManager {
         partitions: list.map((i) => ({
           partitionIndex: i.partition,
           leaderEpoch: i.leaderEpoch,
-          newIsr: i.newIsr.map((b) => b.brokerId),
+          // Sent as v3: the ISR goes with the members' broker epochs only.
+          newIsr: [],
           newIsrWithEpochs: i.newIsr,
           leaderRecoveryState: i.leaderRecoveryState,
           partitionEpoch: i.partitionEpoch,

@@ -312,7 +312,10 @@ export class PartitionControl {
           } catch (e) {
             if (e instanceof KafkaError && e.code !== ErrorCode.NOT_CONTROLLER) throw e
             lastError = e
-            if (!(e instanceof KafkaError)) this.channel.disconnect(leader)
+            if (!(e instanceof KafkaError)) {
+              this.log.info(`Forwarding ${what} to the active controller ${leader} failed: ${e instanceof Error ? e.message : String(e)}; retrying`)
+              this.channel.disconnect(leader)
+            }
           }
         }
       }

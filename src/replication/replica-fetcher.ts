@@ -304,8 +304,9 @@ export class ReplicaFetcher {
 
   private truncateTo(s: FetchState, offset: number, why: string): void {
     const p = s.partition
-    if (offset >= p.log.logEndOffset) return
-    this.log.info(`Truncating partition ${p.name} with TruncationState(offset=${offset}) due to ${why}; log end offset was ${p.log.logEndOffset}`)
+    if (offset < p.log.logEndOffset) this.log.info(`Truncating partition ${p.name} with TruncationState(offset=${offset}) due to ${why}; log end offset was ${p.log.logEndOffset}`)
+    // Even at the log end: an epoch this replica started as leader without appending anything
+    // must leave its epoch cache, or every fetch would diverge on it again.
     p.truncateTo(offset)
   }
 
