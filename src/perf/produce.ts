@@ -113,7 +113,7 @@ export async function runProducePerf(clientOptions: ClientOptions, config: Produ
       }
       let status = producer.trySend(topic, partition, null, value, null, sendStartMs)
       while (status !== APPENDED) {
-        if (status === NO_MEMORY) await producer.waitForMemory(value.length + 128)
+        if (status === NO_MEMORY) await producer.waitForMemory(Math.max(config.batchSize, value.length + 128))
         else await producer.waitForTopic(topic)
         status = producer.trySend(topic, partition, null, value, null, sendStartMs)
       }

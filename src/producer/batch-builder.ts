@@ -112,10 +112,17 @@ export class BatchBuilder {
     capacity: number,
     /** The topic's current compression ratio estimate (1 for none). */
     private readonly ratioEstimate: number,
+    /** A buffer to build in (from the producer's pool), at least `capacity` bytes. */
+    buffer?: Buffer,
   ) {
     this.writeLimit = capacity
     // Compressed batches hold more raw bytes than writeLimit; start a little bigger.
-    this.buf = Buffer.allocUnsafe(compression === Compression.NONE ? capacity : Math.ceil(capacity * 1.25) + 64)
+    this.buf = buffer ?? Buffer.allocUnsafe(compression === Compression.NONE ? capacity : Math.ceil(capacity * 1.25) + 64)
+  }
+
+  /** The buffer the records were built in, for reuse once the batch is done with. */
+  get buffer(): Buffer {
+    return this.buf
   }
 
   /** Uncompressed bytes so far, header included. */
