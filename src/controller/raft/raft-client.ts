@@ -212,7 +212,7 @@ export class RaftClient {
       this.becomeCandidate()
       return
     }
-    this.timer = setInterval(() => this.poll(), POLL_INTERVAL_MS)
+    this.timer = setInterval(() => this.guard('timer', () => this.poll()), POLL_INTERVAL_MS)
     this.timer.unref()
     this.poll()
   }
@@ -490,6 +490,15 @@ export class RaftClient {
 
   // ------------------------------------------------------------------ polling
 
+  /** Runs a response handler; a failure is logged, never an unhandled rejection that ends the process. */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn()
+    } catch (e) {
+      this.log.error(`Failed to handle a ${what} response: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
+
   private poll(): void {
     if (this.closed) return
     const now = this.now()
@@ -553,7 +562,7 @@ export class RaftClient {
       this.channel.request(id, 'raft', Vote, request).then(
         (response) => {
           s.asked.set(id, Number.MAX_SAFE_INTEGER)
-          this.onVoteResponse(id, s.epoch, response)
+          this.guard('Vote', () => this.onVoteResponse(id, s.epoch, response))
         },
         () => {},
       )
@@ -597,13 +606,14 @@ export class RaftClient {
         leaderEndpoints: a ? [{name: this.config.controllerListenerName, host: a.host, port: a.port}] : [],
       }
       this.channel.request(id, 'raft', BeginQuorumEpoch, request).then(
-        (response) => {
-          if (this.closed || response.errorCode !== ErrorCode.NONE) return
-          const p = singlePartition(response.topics)
-          if (!p || this.handleCommonResponse(p.errorCode, p.leaderId, p.leaderEpoch)) return
-          const cur = this.state
-          if (cur.kind === 'leader' && cur.epoch === s.epoch && p.errorCode === ErrorCode.NONE) cur.informed.add(id)
-        },
+        (response) =>
+          this.guard('BeginQuorumEpoch', () => {
+            if (this.closed || response.errorCode !== ErrorCode.NONE) return
+            const p = singlePartition(response.topics)
+            if (!p || this.handleCommonResponse(p.errorCode, p.leaderId, p.leaderEpoch)) return
+            const cur = this.state
+            if (cur.kind === 'leader' && cur.epoch === s.epoch && p.errorCode === ErrorCode.NONE) cur.informed.add(id)
+          }),
         () => {},
       )
     }
@@ -677,7 +687,14 @@ export class RaftClient {
     this.channel.request(target, 'fetch', Fetch, request).then(
       (response) => {
         this.fetchInFlight = false
-        if (!this.handleFetchResponse(target, epoch, response)) this.fetchBackoffUntil = this.now() + this.config.retryBackoffMs
+        let ok = false
+        try {
+          ok = this.handleFetchResponse(target, epoch, response)
+        } catch (e) {
+          // A log this node cannot append to or truncate as told: keep the node up, retry later.
+          this.log.error(`Failed to handle the Fetch response from node ${target}: ${e instanceof Error ? e.message : String(e)}`)
+        }
+        if (!ok) this.fetchBackoffUntil = this.now() + Math.max(this.config.retryBackoffMs, 50)
         if (!this.closed) this.poll()
       },
       (e: unknown) => {
