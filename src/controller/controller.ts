@@ -23,7 +23,7 @@
 import {randomBytes} from 'node:crypto'
 
 import type {BrokerConfig} from '../config/broker-config.js'
-import {ConfigError, valueToString, type AnyConfigDefinition} from '../config/config-def.js'
+import {ConfigError, RequirementError, valueToString, type AnyConfigDefinition} from '../config/config-def.js'
 import {brokerConfigDef, usableDynamicConfigs, validateDynamicBrokerUpdate} from '../config/dynamic-broker-config.js'
 import {TOPIC_CONFIG_DEFS, TopicConfig, isTopicConfigName, validateTopicOverrides, type TopicConfigSource} from '../config/topic-config.js'
 import {INTERNAL_TOPICS, METADATA_VERSION_LEVEL, type BrokerInfo, type BrokerState, type PartitionState, type TopicState} from '../broker/broker-state.js'
@@ -233,6 +233,7 @@ export class Controller implements RaftListener {
     const cfg = opts.config
     const voters = parseQuorumVoters(cfg.get('controller.quorum.voters'))
     const isController = cfg.processRoles.includes('controller')
+    checkQuorumConfig(cfg, voters)
     const controllerListenerName = cfg.controllerListenerNames[0] ?? 'CONTROLLER'
     this.raft = new RaftClient(
       {
@@ -1444,6 +1445,32 @@ export class Controller implements RaftListener {
       partitionEpoch: p.partitionEpoch,
     }
   }
+}
+
+/**
+ * Kafka's KafkaConfig checks of the quorum configs for the roles given. A node without
+ * process.roles is tskafka's lone combined node, its own quorum, and needs none of them.
+ */
+function checkQuorumConfig(cfg: BrokerConfig, voters: ReadonlyMap<number, unknown>): void {
+  const roles = cfg.get('process.roles') ?? []
+  if (roles.length === 0) return
+  const ids = `Set(${[...voters.keys()].join(', ')})`
+  const nodeId = cfg.nodeId
+  if (roles.includes('controller')) {
+    if (voters.size > 0 && !voters.has(nodeId)) {
+      throw new RequirementError(`If process.roles contains the 'controller' role, the node id ${nodeId} must be included in the set of voters controller.quorum.voters=${ids}`)
+    }
+    return
+  }
+  if (voters.size === 0 && cfg.get('controller.quorum.bootstrap.servers').length === 0) {
+    throw new ConfigError(
+      'If using process.roles, either controller.quorum.bootstrap.servers must contain the set of bootstrap controllers or controller.quorum.voters must contain a parseable set of controllers.',
+    )
+  }
+  if (voters.has(nodeId)) {
+    throw new RequirementError(`If process.roles contains just the 'broker' role, the node id ${nodeId} must not be included in the set of voters controller.quorum.voters=${ids}`)
+  }
+  if (cfg.controllerListenerNames.length === 0) throw new RequirementError('controller.listener.names must contain at least one value when running KRaft with just the broker role')
 }
 
 function configRecord(r: {resourceType: number; resourceName: string}, name: string, value: string | null): ConfigRecord {

@@ -121,6 +121,17 @@ describe('a three-voter controller quorum', () => {
     }
   })
 
+  it("refuses quorum configs that Kafka refuses, with Kafka's messages", async () => {
+    const start = (extra: Record<string, string>) => Broker.start({...props(4), ...extra}, {logger: createLogger({level: 'off', sink: () => {}})})
+    await expect(start({'process.roles': 'broker', listeners: 'PLAINTEXT://127.0.0.1:0', 'controller.quorum.voters': ''})).rejects.toThrow(
+      'If using process.roles, either controller.quorum.bootstrap.servers must contain the set of bootstrap controllers or controller.quorum.voters must contain a parseable set of controllers.',
+    )
+    await expect(start({'process.roles': 'broker', listeners: 'PLAINTEXT://127.0.0.1:0', 'node.id': '1', 'log.dirs': join(root, 'node-x')})).rejects.toThrow(
+      "If process.roles contains just the 'broker' role, the node id 1 must not be included in the set of voters controller.quorum.voters=Set(1, 2, 3)",
+    )
+    await expect(start({listeners: 'PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0'})).rejects.toThrow("If process.roles contains the 'controller' role, the node id 4 must be included in the set of voters controller.quorum.voters=Set(1, 2, 3)")
+  })
+
   it('keeps Kafka quorum-state files and opens each epoch with a LeaderChange control record', async () => {
     const leader = leaderOf()!
     for (const b of running()) {
