@@ -95,6 +95,8 @@ export interface RoleChange {
   becameFollower: boolean
   /** The registration was older than what this replica knows (AlterPartition answered first): ignored. */
   stale: boolean
+  /** As leader, the high watermark moved (the ISR shrank, say): what waits on it must look again. */
+  highWatermarkIncreased: boolean
 }
 
 export interface PartitionReadRequest {
@@ -217,7 +219,7 @@ export class Partition {
    * answer arrived first) is ignored.
    */
   applyRegistration(reg: PartitionRegistration): RoleChange {
-    if (reg.partitionEpoch < this.partitionEpoch) return {changed: false, becameLeader: false, becameFollower: false, stale: true}
+    if (reg.partitionEpoch < this.partitionEpoch) return {changed: false, becameLeader: false, becameFollower: false, stale: true, highWatermarkIncreased: false}
     const changed = reg.leader !== this.leaderId || reg.leaderEpoch !== this.leaderEpoch
     const wasLeader = this.isLeader
     const isNewLeaderEpoch = reg.leaderEpoch > this.leaderEpoch || reg.leader !== this.leaderId
@@ -233,12 +235,12 @@ export class Partition {
       for (const id of [...this.remoteReplicas.keys()]) if (!reg.replicas.includes(id)) this.remoteReplicas.delete(id)
       for (const id of reg.replicas) if (id !== this.localBrokerId && !this.remoteReplicas.has(id)) this.remoteReplicas.set(id, new ReplicaState(id))
       if (isNewLeaderEpoch) this.makeLeader(!wasLeader)
-      this.maybeIncrementLeaderHW()
-      return {changed, becameLeader: isNewLeaderEpoch, becameFollower: false, stale: false}
+      const highWatermarkIncreased = this.maybeIncrementLeaderHW()
+      return {changed, becameLeader: isNewLeaderEpoch, becameFollower: false, stale: false, highWatermarkIncreased}
     }
     this.remoteReplicas.clear()
     this.leaderEpochStartOffset = null
-    return {changed, becameLeader: false, becameFollower: isNewLeaderEpoch && reg.leader >= 0, stale: false}
+    return {changed, becameLeader: false, becameFollower: isNewLeaderEpoch && reg.leader >= 0, stale: false, highWatermarkIncreased: false}
   }
 
   /** Kafka's makeLeader for a new leader epoch: the epoch starts at the log end offset; followers start over. */

@@ -292,7 +292,7 @@ export class ReplicaManager implements MetadataListener {
     // truncating first as the epochs say. No leader: nothing to fetch from.
     if (role.becameFollower && !this.stopped) this.fetcherManager?.addPartitions([partition])
     else if (partition.isLeader || partition.leaderId < 0) this.fetcherManager?.removePartitions([partition])
-    if (role.changed) this.wake(partition.name)
+    if (role.changed || role.highWatermarkIncreased) this.wake(partition.name)
   }
 
   private removeTopic(topic: string, partitionCount: number): void {
