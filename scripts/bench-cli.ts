@@ -80,12 +80,13 @@ async function main(): Promise<void> {
       const ours = stats(await repeat(RUNS, () => time(process.execPath, [CLI, 'topics', action, '--bootstrap-server', bootstrap])))
       const theirs = stats(await repeat(JVM_RUNS, () => time(kafkaBin('kafka-topics'), [action, '--bootstrap-server', bootstrap], JVM_ENV)))
       rows.push(
-        `topics ${action.padEnd(10)}  tskafka ${ours.median.toFixed(0).padStart(5)} (${ours.min.toFixed(0)})   kafka-topics.sh ${theirs.median.toFixed(0).padStart(5)} (${theirs.min.toFixed(0)})   ratio ${(ours.median / theirs.median).toFixed(2)}   goal < 500 ms: ${ours.median < 500 ? 'met' : 'missed'}`,
+        `topics ${action.padEnd(10)}  tskafka ${ours.median.toFixed(0).padStart(5)} (${ours.min.toFixed(0)})   kafka-topics.sh ${theirs.median.toFixed(0).padStart(5)} (${theirs.min.toFixed(0)})   ratio ${(ours.median / theirs.median).toFixed(2)} (of minimums ${(ours.min / theirs.min).toFixed(2)})   goal < 500 ms: ${ours.median < 500 ? 'met' : 'missed'}`,
       )
     }
     const baseline = stats(await repeat(RUNS, () => time(process.execPath, [CLI, '--version'])))
     console.log(rows.join('\n'))
-    console.log(`\n(tskafka --version, i.e. node + oclif start-up alone: ${baseline.median.toFixed(0)} ms median)`)
+    console.log(`\n(tskafka --version, i.e. node + oclif start-up alone: ${baseline.median.toFixed(0)} ms median, ${baseline.min.toFixed(0)} ms min)`)
+    console.log(`load average while measuring: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} CPUs (medians swing with it; minimums less)`)
 
     // In-process: the CLI's client vs kafkajs, connect + list topics, after a warm-up.
     const ownOnce = async () => {
