@@ -8,11 +8,17 @@
 //
 // on two brokers: Apache Kafka 4.3.1 (KRaft, from the peers install, with
 // Kafka's own G1 settings) and the bundled tskafka broker (its own process,
-// `tskafka broker start`). The tools run one at a time, alternating which goes
-// first per round. Reported: records/s of each tool, the ratio tskafka /
-// Kafka (the goal is >= 1.0), and both p99 latencies (produce).
+// `tskafka broker start`). Before measuring, each broker is warmed up (both
+// tools produce and consume --warmup-records untimed: a fresh JVM broker is
+// twice as slow until its JIT has compiled the hot paths). The tools then
+// run one at a time, alternating which goes first per round, with a pause
+// between runs so that the broker has settled (a consumer started right after
+// a 1 GB produce otherwise pays for the broker's clean-up). Reported:
+// records/s of each tool, the ratio tskafka / Kafka (the goal is >= 1.0), and
+// both p99 latencies (produce); with several rounds, also the averages.
 //
-//   npx tsx scripts/bench-perf.ts [--records 1000000] [--record-size 1024] [--rounds 1]
+//   npx tsx scripts/bench-perf.ts [--records 1000000] [--record-size 1024] [--rounds 2]
+//                                 [--warmup-records 200000] [--pause-ms 3000]
 //                                 [--brokers kafka,tskafka] [--json FILE]
 //
 // Needs `npm run build` (the CLI runs from dist/) and `npm run peers` (Kafka's jars).
@@ -33,7 +39,9 @@ const opt = (name: string, dflt: string) => {
 }
 const RECORDS = Number(opt('records', '1000000'))
 const RECORD_SIZE = Number(opt('record-size', '1024'))
-const ROUNDS = Number(opt('rounds', '1'))
+const ROUNDS = Number(opt('rounds', '2'))
+const WARMUP = Number(opt('warmup-records', '200000'))
+const PAUSE_MS = Number(opt('pause-ms', '3000'))
 const BROKERS = opt('brokers', 'kafka,tskafka').split(',')
 const JSON_OUT = opt('json', '')
 const CLI = join(REPO_ROOT, 'bin', 'run.js')
@@ -111,8 +119,11 @@ interface ProduceFigures {
   avgLatency: number
 }
 
-async function produceWith(tool: 'tskafka' | 'kafka', broker: Broker, topic: string): Promise<ProduceFigures> {
-  const common = ['--topic', topic, '--num-records', String(RECORDS), '--record-size', String(RECORD_SIZE), '--throughput', '-1', '--bootstrap-server', broker.bootstrap, '--command-property', 'acks=1']
+const pause = () => new Promise((r) => setTimeout(r, PAUSE_MS))
+
+async function produceWith(tool: 'tskafka' | 'kafka', broker: Broker, topic: string, records = RECORDS): Promise<ProduceFigures> {
+  await pause()
+  const common = ['--topic', topic, '--num-records', String(records), '--record-size', String(RECORD_SIZE), '--throughput', '-1', '--bootstrap-server', broker.bootstrap, '--command-property', 'acks=1']
   const r =
     tool === 'tskafka'
       ? check('tskafka perf produce', await run(process.execPath, [CLI, 'perf', 'produce', ...common]))
@@ -132,8 +143,9 @@ interface ConsumeFigures {
   records: number
 }
 
-async function consumeWith(tool: 'tskafka' | 'kafka', broker: Broker, topic: string, group: string): Promise<ConsumeFigures> {
-  const common = ['--topic', topic, '--num-records', String(RECORDS), '--bootstrap-server', broker.bootstrap, '--group', group, '--timeout', '30000']
+async function consumeWith(tool: 'tskafka' | 'kafka', broker: Broker, topic: string, group: string, records = RECORDS): Promise<ConsumeFigures> {
+  await pause()
+  const common = ['--topic', topic, '--num-records', String(records), '--bootstrap-server', broker.bootstrap, '--group', group, '--timeout', '30000']
   const r =
     tool === 'tskafka'
       ? check('tskafka perf consume', await run(process.execPath, [CLI, 'perf', 'consume', ...common]))
@@ -163,6 +175,13 @@ async function main(): Promise<void> {
   for (const which of BROKERS) {
     const broker = which === 'kafka' ? await startKafka() : await startTskafka()
     try {
+      if (WARMUP > 0) {
+        for (const tool of ['kafka', 'tskafka'] as const) {
+          await produceWith(tool, broker, `warmup-${tool}`, WARMUP)
+          await consumeWith(tool, broker, `warmup-${tool}`, `warmup-${tool}`, WARMUP)
+        }
+        console.log(`  ${broker.name}: warmed up (${fmt(WARMUP)} records produced and consumed by each tool)`)
+      }
       for (let round = 0; round < ROUNDS; round++) {
         const order: Array<'tskafka' | 'kafka'> = round % 2 === 0 ? ['kafka', 'tskafka'] : ['tskafka', 'kafka']
         const produce = {} as Row['produce']
@@ -191,6 +210,21 @@ async function main(): Promise<void> {
     const c = r.consume
     console.log(`| ${r.broker} | ${r.round + 1} | produce | ${fmt(p.tskafka.recordsPerSec)} | ${fmt(p.kafka.recordsPerSec)} | ${fmt(p.tskafka.recordsPerSec / p.kafka.recordsPerSec, 2)} | ${p.tskafka.p99} | ${p.kafka.p99} |`)
     console.log(`| ${r.broker} | ${r.round + 1} | consume | ${fmt(c.tskafka.recordsPerSec)} | ${fmt(c.kafka.recordsPerSec)} | ${fmt(c.tskafka.recordsPerSec / c.kafka.recordsPerSec, 2)} | - | - |`)
+  }
+  if (ROUNDS > 1) {
+    console.log('')
+    console.log('| broker | test | tskafka records/s (mean) | Kafka records/s (mean) | ratio of means | tskafka p99 ms (mean) | Kafka p99 ms (mean) |')
+    console.log('| --- | --- | --- | --- | --- | --- | --- |')
+    for (const name of [...new Set(rows.map((r) => r.broker))]) {
+      const mine = rows.filter((r) => r.broker === name)
+      const mean = (f: (r: Row) => number) => mine.reduce((s, r) => s + f(r), 0) / mine.length
+      const pt = mean((r) => r.produce.tskafka.recordsPerSec)
+      const pk = mean((r) => r.produce.kafka.recordsPerSec)
+      const ct = mean((r) => r.consume.tskafka.recordsPerSec)
+      const ck = mean((r) => r.consume.kafka.recordsPerSec)
+      console.log(`| ${name} | produce | ${fmt(pt)} | ${fmt(pk)} | ${fmt(pt / pk, 2)} | ${fmt(mean((r) => r.produce.tskafka.p99))} | ${fmt(mean((r) => r.produce.kafka.p99))} |`)
+      console.log(`| ${name} | consume | ${fmt(ct)} | ${fmt(ck)} | ${fmt(ct / ck, 2)} | - | - |`)
+    }
   }
   if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify({records: RECORDS, recordSize: RECORD_SIZE, rows}, null, 2)}\n`)
 }

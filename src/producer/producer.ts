@@ -455,7 +455,9 @@ export class Producer {
         return
       }
       const code = c?.errorCode ?? ErrorCode.COORDINATOR_NOT_AVAILABLE
-      if (!errorForCode(code).retriable || Date.now() > deadline) throw new KafkaError(code, c?.errorMessage ?? undefined)
+      if (!errorForCode(code).retriable || Date.now() > deadline) {
+        throw new KafkaError(code, `${c?.errorMessage ?? errorMessage(code)} (no transaction coordinator for transactional.id ${txnId} within max.block.ms ${this.config.maxBlockMs} ms)`)
+      }
       await sleep(this.config.retryBackoffMs)
     }
   }
