@@ -300,10 +300,11 @@ export class Partition {
     if (!this.isLeader) {
       throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `Leader not local for partition ${this.name} on broker ${this.localBrokerId}`)
     }
-    if (opts.requiredAcks === -1 && this.isr.length < opts.minInsyncReplicas) {
+    const minIsr = this.effectiveMinIsr(opts.minInsyncReplicas)
+    if (opts.requiredAcks === -1 && this.isr.length < minIsr) {
       throw new KafkaError(
         ErrorCode.NOT_ENOUGH_REPLICAS,
-        `The size of the current ISR : ${this.isr.length} is insufficient to satisfy the min.isr requirement of ${opts.minInsyncReplicas} for partition ${this.name}, live replica(s) broker.id are : Set(${this.isr.join(', ')})`,
+        `The size of the current ISR : ${this.isr.length} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.name}, live replica(s) broker.id are : Set(${this.isr.join(', ')})`,
       )
     }
     const log = this.log
