@@ -1,7 +1,5 @@
 import {Command, Flags} from '@oclif/core'
 
-import {readClusterConfigFile} from '../../src/cluster/cluster-config.js'
-import {hostLine, readInventory, runInventory} from '../../src/cluster/inventory.js'
 import {BrokerStartError, DEFAULT_BASE_PORT, startLocalCluster} from '../../src/cluster/local-cluster.js'
 import {recordLocalContext} from '../../src/cluster/local-context.js'
 import {startDetails, startSummary, statusJson} from '../../src/cluster/render.js'
@@ -39,13 +37,15 @@ Idempotent: when the cluster is already running it prints its bootstrap address 
     const {flags} = await this.parse(ClusterStart)
     try {
       if (flags.inventory) {
+        // Loaded only when asked for: a local start stays quick.
+        const {hostLine, readInventory, runInventory} = await import('../../src/cluster/inventory.js')
         const outcomes = await runInventory(readInventory(resolveUserDir(flags.inventory)), 'start', (o) => this.log(hostLine(o, 'start')))
         if (outcomes.some((o) => !o.ok)) this.exit(1)
         return
       }
       const defaultDir = defaultLocalClusterDir()
       const dataDir = flags['data-dir'] ? resolveUserDir(flags['data-dir']) : defaultDir
-      const clusterConfig = flags.config ? readClusterConfigFile(resolveUserDir(flags.config)) : undefined
+      const clusterConfig = flags.config ? (await import('../../src/cluster/cluster-config.js')).readClusterConfigFile(resolveUserDir(flags.config)) : undefined
       const result = await startLocalCluster({dataDir, port: flags.port, brokers: flags.brokers, clusterConfig})
       for (const warning of result.warnings) this.logToStderr(`Warning: ${warning}`)
       let context: {name: string; changed: boolean} | null = null

@@ -29,7 +29,7 @@ import {ConfigError} from '../config/config-def.js'
 import {ensureFormatted, readMetaProperties} from '../config/meta-properties.js'
 import {defaultLocalClusterDir, packageRoot} from '../paths.js'
 import type {ClusterConfigFile} from './cluster-config.js'
-import {viewCluster, type ClusterView} from './cluster-view.js'
+import type {ClusterView} from './cluster-view.js'
 import {withClusterLock} from './lock.js'
 import {isBrokerProcess, signalProcess, sleep, waitForBrokerExit} from './processes.js'
 import {isBrokerResponding, probeApiVersions} from './probe.js'
@@ -53,6 +53,15 @@ export const CONTROLLER_PORT_OFFSET = 10_000
 export const DEFAULT_READY_TIMEOUT_MS = 30_000
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000
 const LOG_TAIL_LINES = 20
+
+/**
+ * Asks a broker about the cluster (Metadata, DescribeQuorum). The client it needs is loaded on
+ * first use: localBootstrapServers(), which every command may call, stays cheap.
+ */
+async function viewCluster(host: string, port: number, timeoutMs: number): Promise<ClusterView> {
+  const view = await import('./cluster-view.js')
+  return view.viewCluster(host, port, timeoutMs)
+}
 
 export type BrokerRunState = 'running' | 'stopped' | 'not responding' | 'fenced'
 /** running: every broker answers; stopped: none is alive (or no cluster exists); degraded: anything in between. */

@@ -870,6 +870,11 @@ export class RaftClient {
     const stored = this.store.read()
     const now = this.now()
     const logEpoch = this.metadataLog.lastFetchedEpoch
+    if (!stored && this.metadataLog.endOffset === 0 && this.config.nodeId === Math.min(...this.voterIds)) {
+      // A brand-new quorum: its lowest voter stands at once instead of waiting out a timeout
+      // (only liveness depends on timeouts; the others still elect if it never comes up).
+      return {kind: 'unattached', epoch: 0, votedId: -1, electionDeadline: now}
+    }
     if (!stored || stored.epoch < logEpoch) {
       return {kind: 'unattached', epoch: Math.max(stored?.epoch ?? 0, logEpoch), votedId: -1, electionDeadline: now + this.randomElectionTimeout()}
     }
