@@ -267,10 +267,12 @@ export class ReplicaFetcher {
         partitions: list.map((s) => ({partition: s.partition.partition, currentLeaderEpoch: s.currentLeaderEpoch, leaderEpoch: s.lastFetchedEpoch!})),
       })),
     })
+    const answered = new Set<FetchState>()
     for (const t of response.topics) {
       for (const r of t.partitions) {
         const s = withEpoch.find((x) => x.partition.topic === t.topic && x.partition.partition === r.partition)
         if (s === undefined || !this.current(s)) continue
+        answered.add(s)
         if (r.errorCode !== ErrorCode.NONE) {
           this.log.info(`OffsetForLeaderEpoch of ${s.partition.name} failed: ${errorName(r.errorCode)}; retrying`)
           this.delay(s)
@@ -279,6 +281,8 @@ export class ReplicaFetcher {
         this.truncateToEpochEnd(s, {leaderEpoch: r.leaderEpoch, endOffset: Number(r.endOffset)}, false)
       }
     }
+    // A partition the answer left out is asked about again after a pause, not in a busy loop.
+    for (const s of withEpoch) if (!answered.has(s) && this.current(s)) this.delay(s)
   }
 
   /**
@@ -354,14 +358,17 @@ export class ReplicaFetcher {
       for (const s of fetching) this.delay(s)
       return
     }
+    const answered = new Set<FetchState>()
     for (const t of response.responses) {
       for (const data of t.partitions) {
         const s = fetching.find((x) => x.partition.partition === data.partitionIndex && (version >= 13 ? x.partition.topicId === t.topicId : x.partition.topic === t.topic))
         // Only an answer for the partition as it was asked about counts.
         if (s === undefined || !this.current(s) || s.kind !== 'fetching' || sent.get(s) !== s.fetchOffset) continue
+        answered.add(s)
         this.processPartition(s, data)
       }
     }
+    for (const s of fetching) if (!answered.has(s) && this.current(s) && sent.get(s) === s.fetchOffset) this.delay(s)
   }
 
   private processPartition(s: FetchState, data: PartitionData): void {
@@ -369,7 +376,10 @@ export class ReplicaFetcher {
     switch (data.errorCode) {
       case ErrorCode.NONE:
         if (data.divergingEpoch.epoch >= 0) {
+          const before = {offset: s.fetchOffset, epoch: s.lastFetchedEpoch}
           this.truncateToEpochEnd(s, {leaderEpoch: data.divergingEpoch.epoch, endOffset: Number(data.divergingEpoch.endOffset)}, true)
+          // The same divergence again would be a busy loop: pause before asking again.
+          if (s.fetchOffset === before.offset && s.lastFetchedEpoch === before.epoch) this.delay(s)
           return
         }
         try {
