@@ -995,12 +995,11 @@ export class Controller implements RaftListener {
   /** PartitionChangeRecords taking a broker out of every ISR and leadership (fencing, controlled shutdown). */
   private partitionChangesRemoving(brokerId: number): PartitionChangeRecord[] {
     const records: PartitionChangeRecord[] = []
-    const opts = {uncleanLeaderElection: false}
     for (const t of this.state.topics()) {
-      const unclean = {uncleanLeaderElection: this.topicConfig(t.name).get('unclean.leader.election.enable') === true}
+      const opts = {uncleanLeaderElection: this.topicConfig(t.name).get('unclean.leader.election.enable') === true}
       for (const p of t.partitions) {
         if (!p.isr.includes(brokerId) && p.leaderId !== brokerId) continue
-        const change = removeBrokerFromPartition({replicas: p.replicas, isr: p.isr, leader: p.leaderId}, brokerId, (id) => this.cluster.isActive(id), unclean ?? opts)
+        const change = removeBrokerFromPartition({replicas: p.replicas, isr: p.isr, leader: p.leaderId}, brokerId, (id) => this.cluster.isActive(id), opts)
         if (change) records.push(this.partitionChangeRecord(t, p, change, `broker ${brokerId} leaving`))
       }
     }
@@ -1456,6 +1455,12 @@ function checkQuorumConfig(cfg: BrokerConfig, voters: ReadonlyMap<number, unknow
   if (roles.length === 0) return
   const ids = `Set(${[...voters.keys()].join(', ')})`
   const nodeId = cfg.nodeId
+  if (roles.includes('controller') && voters.size === 0 && cfg.get('controller.quorum.bootstrap.servers').length > 1) {
+    // A dynamic quorum (KIP-853) learns its voters from the log: tskafka's quorums are static.
+    throw new ConfigError(
+      'tskafka supports static controller quorums only: with several controllers, set controller.quorum.voters ({id}@{host}:{port} for each) instead of controller.quorum.bootstrap.servers',
+    )
+  }
   if (roles.includes('controller')) {
     if (voters.size > 0 && !voters.has(nodeId)) {
       throw new RequirementError(`If process.roles contains the 'controller' role, the node id ${nodeId} must be included in the set of voters controller.quorum.voters=${ids}`)
