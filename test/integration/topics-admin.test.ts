@@ -150,6 +150,22 @@ describe('topic administration', () => {
     expect(await admin.listTopics()).not.toContain('doomed3')
   })
 
+  it('DescribeTopicPartitions pages through topics with a cursor and reports unknown names', async () => {
+    await admin.createTopics({topics: [{topic: 'page-a', numPartitions: 3}, {topic: 'page-b', numPartitions: 2}]})
+    const c = await WireClient.connect(broker.port)
+    type Answer = {topics: {name: string; errorCode: number; partitions: {partitionIndex: number; leaderId: number}[]}[]; nextCursor: {topicName: string; partitionIndex: number} | null}
+    const ask = async (body: unknown) => (await c.request<Answer>(75, 0, body)).body
+    const first = await ask({topics: [{name: 'page-b'}, {name: 'page-a'}], responsePartitionLimit: 4, cursor: null})
+    expect(first.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionIndex)])).toEqual([['page-a', [0, 1, 2]], ['page-b', [0]]])
+    expect(first.nextCursor).toEqual({topicName: 'page-b', partitionIndex: 1})
+    const rest = await ask({topics: [{name: 'page-b'}, {name: 'page-a'}], responsePartitionLimit: 4, cursor: first.nextCursor})
+    expect(rest.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionIndex)])).toEqual([['page-b', [1]]])
+    expect(rest.nextCursor).toBeNull()
+    const unknown = await ask({topics: [{name: 'no-such-topic'}], responsePartitionLimit: 2000, cursor: null})
+    expect(unknown.topics).toMatchObject([{name: 'no-such-topic', errorCode: 3, partitions: []}])
+    c.close()
+  })
+
   it('keeps topics, partitions and configs across a restart', async () => {
     await admin.createTopics({topics: [{topic: 'durable', numPartitions: 4, configEntries: [{name: 'retention.ms', value: '123456'}]}]})
     const before = await admin.fetchTopicMetadata({topics: ['durable']})
