@@ -2,6 +2,7 @@
 // all configs, with synonyms) and alter (IncrementalAlterConfigs SET/DELETE),
 // with Kafka's parsing of --add-config (k=v,k2=[a,b]) and its messages.
 
+import {topicNameError} from '../broker/topic-names.js'
 import type {KafkaClient} from '../client/client.js'
 import {DescribeConfigs, DescribeCluster, IncrementalAlterConfigs} from '../client/apis.js'
 import {CommandError, UsageError} from '../cli/errors.js'
@@ -303,12 +304,8 @@ export async function alterEntityConfigs(client: KafkaClient, entity: {type: Ent
   return entity.name !== '' ? `Completed updating config for ${entity.type.slice(0, -1)} ${entity.name}.` : `Completed updating default config for ${entity.type} in the cluster.`
 }
 
-/** org.apache.kafka.common.internals.Topic.validate, with its messages. */
+/** org.apache.kafka.common.internals.Topic.validate, with Kafka 4's messages (the broker's own check). */
 export function validateTopicName(name: string): void {
-  if (name.length === 0) throw new CommandError('Topic name is illegal, it can\'t be empty')
-  if (name === '.' || name === '..') throw new CommandError('Topic name cannot be "." or ".."')
-  if (name.length > 249) throw new CommandError(`Topic name is illegal, it can't be longer than 249 characters, topic name: ${name}`)
-  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-    throw new CommandError(`Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`)
-  }
+  const error = topicNameError(name)
+  if (error !== null) throw new CommandError(error)
 }

@@ -232,12 +232,16 @@ export class Broker {
         state,
         logger,
         log: replicaManagerCoordinatorLog(replicaManager, cfg.get('offsets.commit.timeout.ms')),
+        // A failed creation (no live broker yet, a lost quorum) must not end the process: the
+        // coordinator answers COORDINATOR_NOT_AVAILABLE and the next FindCoordinator tries again.
         createOffsetsTopic: () =>
-          void controller.ensureInternalTopic(GROUP_METADATA_TOPIC_NAME, cfg.get('offsets.topic.num.partitions'), cfg.get('offsets.topic.replication.factor'), {
-            'cleanup.policy': 'compact',
-            'compression.type': 'producer',
-            'segment.bytes': String(cfg.get('offsets.topic.segment.bytes')),
-          }),
+          controller
+            .ensureInternalTopic(GROUP_METADATA_TOPIC_NAME, cfg.get('offsets.topic.num.partitions'), cfg.get('offsets.topic.replication.factor'), {
+              'cleanup.policy': 'compact',
+              'compression.type': 'producer',
+              'segment.bytes': String(cfg.get('offsets.topic.segment.bytes')),
+            })
+            .catch((e: unknown) => serverLog.warn(`Could not create ${GROUP_METADATA_TOPIC_NAME}: ${e instanceof Error ? e.message : String(e)}`)),
       })
       controller.addListener(groupCoordinator)
     } catch (e) {
