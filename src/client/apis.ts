@@ -3,6 +3,8 @@
 // start-up cost to the handful of codecs it uses.
 
 import type {Reader, Writer} from '../protocol/primitives.js'
+import {type AlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest, alterPartitionReassignmentsRequestVersions} from '../protocol/generated/alter-partition-reassignments-request.js'
+import {type AlterPartitionReassignmentsResponse, decodeAlterPartitionReassignmentsResponse} from '../protocol/generated/alter-partition-reassignments-response.js'
 import {type ApiVersionsRequest, encodeApiVersionsRequest, apiVersionsRequestVersions} from '../protocol/generated/api-versions-request.js'
 import {type ApiVersionsResponse, decodeApiVersionsResponse} from '../protocol/generated/api-versions-response.js'
 import {type CreatePartitionsRequest, encodeCreatePartitionsRequest, createPartitionsRequestVersions} from '../protocol/generated/create-partitions-request.js'
@@ -17,8 +19,12 @@ import {type DescribeClusterRequest, encodeDescribeClusterRequest, describeClust
 import {type DescribeClusterResponse, decodeDescribeClusterResponse} from '../protocol/generated/describe-cluster-response.js'
 import {type DescribeConfigsRequest, encodeDescribeConfigsRequest, describeConfigsRequestVersions} from '../protocol/generated/describe-configs-request.js'
 import {type DescribeConfigsResponse, decodeDescribeConfigsResponse} from '../protocol/generated/describe-configs-response.js'
+import {type DescribeLogDirsRequest, encodeDescribeLogDirsRequest, describeLogDirsRequestVersions} from '../protocol/generated/describe-log-dirs-request.js'
+import {type DescribeLogDirsResponse, decodeDescribeLogDirsResponse} from '../protocol/generated/describe-log-dirs-response.js'
 import {type DescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest, describeTopicPartitionsRequestVersions} from '../protocol/generated/describe-topic-partitions-request.js'
 import {type DescribeTopicPartitionsResponse, decodeDescribeTopicPartitionsResponse} from '../protocol/generated/describe-topic-partitions-response.js'
+import {type ElectLeadersRequest, encodeElectLeadersRequest, electLeadersRequestVersions} from '../protocol/generated/elect-leaders-request.js'
+import {type ElectLeadersResponse, decodeElectLeadersResponse} from '../protocol/generated/elect-leaders-response.js'
 import {type FetchRequest, encodeFetchRequest, fetchRequestVersions} from '../protocol/generated/fetch-request.js'
 import {type FetchResponse, decodeFetchResponse} from '../protocol/generated/fetch-response.js'
 import {type IncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest, incrementalAlterConfigsRequestVersions} from '../protocol/generated/incremental-alter-configs-request.js'
@@ -86,5 +92,8 @@ export const SaslAuthenticate = api<SaslAuthenticateRequest, SaslAuthenticateRes
 export const CreatePartitions = api<CreatePartitionsRequest, CreatePartitionsResponse>(37, 'CreatePartitions', createPartitionsRequestVersions, encodeCreatePartitionsRequest, decodeCreatePartitionsResponse)
 export const IncrementalAlterConfigs = api<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>(44, 'IncrementalAlterConfigs', incrementalAlterConfigsRequestVersions, encodeIncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsResponse)
 export const ListPartitionReassignments = api<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse>(46, 'ListPartitionReassignments', listPartitionReassignmentsRequestVersions, encodeListPartitionReassignmentsRequest, decodeListPartitionReassignmentsResponse)
+export const DescribeLogDirs = api<DescribeLogDirsRequest, DescribeLogDirsResponse>(35, 'DescribeLogDirs', describeLogDirsRequestVersions, encodeDescribeLogDirsRequest, decodeDescribeLogDirsResponse)
+export const ElectLeaders = api<ElectLeadersRequest, ElectLeadersResponse>(43, 'ElectLeaders', electLeadersRequestVersions, encodeElectLeadersRequest, decodeElectLeadersResponse)
+export const AlterPartitionReassignments = api<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse>(45, 'AlterPartitionReassignments', alterPartitionReassignmentsRequestVersions, encodeAlterPartitionReassignmentsRequest, decodeAlterPartitionReassignmentsResponse)
 export const DescribeCluster = api<DescribeClusterRequest, DescribeClusterResponse>(60, 'DescribeCluster', describeClusterRequestVersions, encodeDescribeClusterRequest, decodeDescribeClusterResponse)
 export const DescribeTopicPartitions = api<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse>(75, 'DescribeTopicPartitions', describeTopicPartitionsRequestVersions, encodeDescribeTopicPartitionsRequest, decodeDescribeTopicPartitionsResponse)
