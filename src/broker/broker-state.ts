@@ -31,9 +31,14 @@ export interface PartitionState {
   leaderId: number
   leaderEpoch: number
   partitionEpoch: number
+  /** During a reassignment: the target replicas followed by those being removed. */
   replicas: number[]
   isr: number[]
   offlineReplicas: number[]
+  /** An ongoing reassignment's replicas being added; empty when none. */
+  addingReplicas: number[]
+  /** An ongoing reassignment's replicas being removed; empty when none. */
+  removingReplicas: number[]
 }
 
 export interface TopicState {

@@ -42,7 +42,7 @@ import {ErrorCode, KafkaError, errorMessage, errorName} from '../protocol/errors
 import {ZERO_UUID} from '../protocol/primitives.js'
 import {brokerInfoOf, ClusterControl} from './cluster-control.js'
 import {ConfigImage} from './config-image.js'
-import {electForLeaderlessPartition, removeBrokerFromPartition, type PartitionChange} from './leader-election.js'
+import {electForLeaderlessPartition, removeBrokerFromPartition, type PartitionChange, type PartitionEpochView} from './leader-election.js'
 import type {MetadataDelta, MetadataListener, PartitionRegistration} from './metadata-delta.js'
 import type {MetadataBatch, MetadataLog} from './metadata-log.js'
 import {ConfigResourceType, LeaderRecoveryState, type ConfigRecord, type MetadataRecord, type PartitionChangeRecord, type PartitionRecord} from './metadata-records.js'
@@ -53,6 +53,7 @@ import {NodeChannel} from './raft/node-channel.js'
 import {QuorumStateStore} from './raft/quorum-state-store.js'
 import {NotLeaderError, RaftClient, type RaftListener} from './raft/raft-client.js'
 import {parseBootstrapServers, parseQuorumVoters} from './raft/voters.js'
+import {validateManualAssignment} from './reassignment.js'
 import {assignReplicas} from './replica-placement.js'
 
 /** DescribeConfigs/CreateTopics config source ids. */
@@ -503,23 +504,9 @@ export class Controller implements RaftListener {
   }
 
   private validateManualPartition(brokerIds: readonly number[], rf: number | undefined): void {
-    if (brokerIds.length === 0) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The manual partition assignment includes an empty replica list.')
-    const sorted = [...brokerIds].sort((a, b) => a - b)
-    let prev: number | undefined
-    for (const id of sorted) {
-      if (!this.state.broker(id)) {
-        throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes broker ${id}, but no such broker is registered.`)
-      }
-      if (id === prev) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes the broker ${prev} more than once.`)
-      prev = id
-    }
-    if (rf !== undefined && sorted.length !== rf) {
-      throw new KafkaError(
-        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-        `The manual partition assignment includes a partition with ${sorted.length} replica(s), but this is not consistent with previous partitions, which have ${rf} replica(s).`,
-      )
-    }
+    validateManualAssignment(brokerIds, rf, (id) => this.state.broker(id) !== undefined)
   }
+
 
 
   /**
@@ -999,7 +986,7 @@ export class Controller implements RaftListener {
       const opts = {uncleanLeaderElection: this.topicConfig(t.name).get('unclean.leader.election.enable') === true}
       for (const p of t.partitions) {
         if (!p.isr.includes(brokerId) && p.leaderId !== brokerId) continue
-        const change = removeBrokerFromPartition({replicas: p.replicas, isr: p.isr, leader: p.leaderId}, brokerId, (id) => this.cluster.isActive(id), opts)
+        const change = removeBrokerFromPartition(partitionView(p), brokerId, (id) => this.cluster.isActive(id), opts)
         if (change) records.push(this.partitionChangeRecord(t, p, change, `broker ${brokerId} leaving`))
       }
     }
@@ -1012,7 +999,7 @@ export class Controller implements RaftListener {
     for (const t of this.state.topics()) {
       const opts = {uncleanLeaderElection: this.topicConfig(t.name).get('unclean.leader.election.enable') === true}
       for (const p of t.partitions) {
-        const change = electForLeaderlessPartition({replicas: p.replicas, isr: p.isr, leader: p.leaderId}, (id) => id === brokerId || this.cluster.isActive(id), opts)
+        const change = electForLeaderlessPartition(partitionView(p), (id) => id === brokerId || this.cluster.isActive(id), opts)
         if (change) records.push(this.partitionChangeRecord(t, p, change, `broker ${brokerId} unfenced`))
       }
     }
@@ -1020,11 +1007,9 @@ export class Controller implements RaftListener {
   }
 
   private partitionChangeRecord(t: TopicState, p: PartitionState, change: PartitionChange, why: string): PartitionChangeRecord {
-    const record: PartitionChangeRecord = {type: 'PartitionChangeRecord', topicId: t.topicId, partitionId: p.partitionIndex}
-    if (change.leader !== undefined) record.leader = change.leader
-    if (change.isr !== undefined) record.isr = change.isr
+    const record = partitionChangeRecord(t, p, change)
     if (change.unclean) this.log.warn(`Unclean leader election for ${t.name}-${p.partitionIndex}: ${change.leader} (${why})`)
-    else this.log.info(`${t.name}-${p.partitionIndex}: leader ${change.leader ?? p.leaderId}, isr [${(change.isr ?? p.isr).join(', ')}] (${why})`)
+    else this.log.info(`${t.name}-${p.partitionIndex}: ${describePartitionChange(p, change)} (${why})`)
     return record
   }
 
@@ -1375,6 +1360,8 @@ export class Controller implements RaftListener {
           replicas: record.replicas,
           isr: record.isr,
           offlineReplicas: [],
+          addingReplicas: record.addingReplicas ?? [],
+          removingReplicas: record.removingReplicas ?? [],
         }
         t.partitions[record.partitionId] = p
         delta?.changedPartitions.push(this.registration(t, p))
@@ -1386,7 +1373,9 @@ export class Controller implements RaftListener {
         if (!t || !p) break
         if (record.isr) p.isr = record.isr
         if (record.replicas) p.replicas = record.replicas
-        if (record.leader !== undefined && record.leader !== p.leaderId) {
+        if (record.addingReplicas) p.addingReplicas = record.addingReplicas
+        if (record.removingReplicas) p.removingReplicas = record.removingReplicas
+        if (record.leader !== undefined) {
           p.leaderId = record.leader
           p.leaderEpoch++
         }
@@ -1476,6 +1465,40 @@ function checkQuorumConfig(cfg: BrokerConfig, voters: ReadonlyMap<number, unknow
     throw new RequirementError(`If process.roles contains just the 'broker' role, the node id ${nodeId} must not be included in the set of voters controller.quorum.voters=${ids}`)
   }
   if (cfg.controllerListenerNames.length === 0) throw new RequirementError('controller.listener.names must contain at least one value when running KRaft with just the broker role')
+}
+
+/** What the election and reassignment rules read of a partition. */
+export function partitionView(p: PartitionState): PartitionEpochView {
+  return {
+    replicas: p.replicas,
+    isr: p.isr,
+    leader: p.leaderId,
+    leaderEpoch: p.leaderEpoch,
+    partitionEpoch: p.partitionEpoch,
+    addingReplicas: p.addingReplicas,
+    removingReplicas: p.removingReplicas,
+  }
+}
+
+/** A partition change for the controller's log: the leader and ISR, and the assignment when it changes. */
+export function describePartitionChange(p: PartitionState, change: PartitionChange): string {
+  let text = `leader ${change.leader ?? p.leaderId}, isr [${(change.isr ?? p.isr).join(', ')}]`
+  if (change.replicas !== undefined) text += `, replicas [${change.replicas.join(', ')}]`
+  if (change.addingReplicas !== undefined || change.removingReplicas !== undefined) {
+    text += `, adding [${(change.addingReplicas ?? p.addingReplicas).join(', ')}], removing [${(change.removingReplicas ?? p.removingReplicas).join(', ')}]`
+  }
+  return text
+}
+
+/** The record of a planned change to a partition (only the fields that change). */
+export function partitionChangeRecord(t: TopicState, p: PartitionState, change: PartitionChange): PartitionChangeRecord {
+  const record: PartitionChangeRecord = {type: 'PartitionChangeRecord', topicId: t.topicId, partitionId: p.partitionIndex}
+  if (change.leader !== undefined) record.leader = change.leader
+  if (change.isr !== undefined) record.isr = change.isr
+  if (change.replicas !== undefined) record.replicas = change.replicas
+  if (change.removingReplicas !== undefined) record.removingReplicas = change.removingReplicas
+  if (change.addingReplicas !== undefined) record.addingReplicas = change.addingReplicas
+  return record
 }
 
 function configRecord(r: {resourceType: number; resourceName: string}, name: string, value: string | null): ConfigRecord {

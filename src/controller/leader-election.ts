@@ -1,8 +1,9 @@
-// Partition leader elections and ISR changes, as pure functions of a partition's registration and
-// of which brokers may lead or join the ISR (Kafka's PartitionChangeBuilder and the parts of
-// ReplicationControlManager that decide AlterPartition and ElectLeaders, without ELR and
-// reassignments). The controller turns a PartitionChange into a PartitionChangeRecord; a change
-// of leader bumps the leader epoch, every change the partition epoch.
+// Partition leader elections, ISR changes and reassignment steps, as pure functions of a
+// partition's registration and of which brokers may lead or join the ISR (Kafka's
+// PartitionChangeBuilder and the parts of ReplicationControlManager that decide AlterPartition
+// and ElectLeaders, without ELR). The controller turns a PartitionChange into a
+// PartitionChangeRecord; a change carrying a leader bumps the leader epoch, every change the
+// partition epoch.
 //
 // Elections, as Kafka's builder runs them:
 // - ONLINE (fencing, controlled shutdown, AlterPartition): keep the leader while it is in the ISR
@@ -20,9 +21,14 @@ export const NO_LEADER = -1
 export const ElectionType = {PREFERRED: 0, UNCLEAN: 1} as const
 
 export interface PartitionView {
+  /** During a reassignment: the target replicas followed by those being removed. */
   replicas: readonly number[]
   isr: readonly number[]
   leader: number
+  /** An ongoing reassignment's replicas being added (absent or empty when none). */
+  addingReplicas?: readonly number[]
+  /** An ongoing reassignment's replicas being removed (absent or empty when none). */
+  removingReplicas?: readonly number[]
 }
 
 /** A registration with its epochs, as AlterPartition checks it. */
@@ -32,12 +38,26 @@ export interface PartitionEpochView extends PartitionView {
 }
 
 export interface PartitionChange {
-  /** Set when the leader changes (NO_LEADER for none). */
+  /**
+   * Set when the leader epoch must increase: a new leader (NO_LEADER for none), or the same
+   * leader when replicas leave the assignment (Kafka's PartitionChangeRecord semantics).
+   */
   leader?: number
   /** Set when the ISR changes. */
   isr?: number[]
+  /** Set when the assignment changes (a reassignment starts, completes or is cancelled). */
+  replicas?: number[]
+  addingReplicas?: number[]
+  removingReplicas?: number[]
   /** True when the new leader came from outside the ISR. */
   unclean: boolean
+}
+
+/** The assignment a change moves to; the partition's own when not given. */
+export interface TargetAssignment {
+  replicas: readonly number[]
+  addingReplicas: readonly number[]
+  removingReplicas: readonly number[]
 }
 
 export interface ElectionOptions {
@@ -45,36 +65,97 @@ export interface ElectionOptions {
   uncleanLeaderElection: boolean
 }
 
-type Election = 'PREFERRED' | 'ONLINE' | 'UNCLEAN'
+export type Election = 'PREFERRED' | 'ONLINE' | 'UNCLEAN'
 
 /**
- * Kafka's PartitionChangeBuilder.build without reassignment and ELR: elect a leader for the target
- * ISR, then report what differs from the registration. Null when nothing changes.
+ * Kafka's PartitionReassignmentReplicas.maybeCompleteReassignment: a reassignment completes once
+ * the ISR holds every target replica (and one that stays); the removing replicas then leave both
+ * the replicas and the ISR. Null while it cannot complete (or none is in progress).
  */
-export function buildPartitionChange(p: PartitionView, targetIsr: readonly number[], election: Election, isAcceptableLeader: (id: number) => boolean): PartitionChange | null {
-  const valid = (id: number) => targetIsr.includes(id) && isAcceptableLeader(id)
+export function completedReassignment(
+  replicas: readonly number[],
+  adding: readonly number[],
+  removing: readonly number[],
+  targetIsr: readonly number[],
+): {replicas: number[]; isr: number[]} | null {
+  if (adding.length === 0 && removing.length === 0) return null
+  const isr = targetIsr.filter((id) => !removing.includes(id))
+  const target = replicas.filter((id) => !removing.includes(id))
+  if (isr.length === 0 || target.length === 0) return null
+  if (!target.every((id) => isr.includes(id))) return null
+  return {replicas: target, isr}
+}
+
+/**
+ * Kafka's PartitionChangeBuilder.build without ELR: complete a reassignment the target ISR
+ * allows, elect a leader among the target replicas for the target ISR, bump the leader epoch
+ * when replicas leave the assignment, then report what differs from the registration. Null when
+ * nothing changes.
+ */
+export function buildPartitionChange(
+  p: PartitionView,
+  targetIsr: readonly number[],
+  election: Election,
+  isAcceptableLeader: (id: number) => boolean,
+  target?: TargetAssignment,
+): PartitionChange | null {
+  const currentAdding = p.addingReplicas ?? []
+  const currentRemoving = p.removingReplicas ?? []
+  let replicas = [...(target?.replicas ?? p.replicas)]
+  let adding = [...(target?.addingReplicas ?? currentAdding)]
+  let removing = [...(target?.removingReplicas ?? currentRemoving)]
+  let isr = [...targetIsr]
+  const completed = completedReassignment(replicas, adding, removing, isr)
+  if (completed !== null) {
+    replicas = completed.replicas
+    isr = completed.isr
+    adding = []
+    removing = []
+  }
+
+  const valid = (id: number) => isr.includes(id) && isAcceptableLeader(id)
   let leader = p.leader
   let unclean = false
-  if (election === 'PREFERRED' && p.replicas.length > 0 && valid(p.replicas[0]!)) leader = p.replicas[0]!
+  if (election === 'PREFERRED' && replicas.length > 0 && valid(replicas[0]!)) leader = replicas[0]!
   else if (!valid(p.leader)) {
-    const online = p.replicas.find(valid)
+    const online = replicas.find(valid)
     if (online !== undefined) leader = online
     else if (election === 'UNCLEAN') {
-      const any = p.replicas.find((id) => isAcceptableLeader(id))
+      const any = replicas.find((id) => isAcceptableLeader(id))
       leader = any ?? NO_LEADER
       unclean = any !== undefined && any !== p.leader
     } else leader = NO_LEADER
   }
   // An unclean leader is the whole ISR: whatever the others hold may be lost.
-  const isr = unclean ? [leader] : [...targetIsr]
+  const electedIsr = unclean ? [leader] : isr
   // Without ELR, an ISR never becomes empty.
-  const newIsr = isr.length === 0 ? [...p.isr] : isr
-  const isrChanged = !sameList(newIsr, p.isr)
-  if (leader === p.leader && !isrChanged) return null
+  const newIsr = electedIsr.length === 0 ? [...p.isr] : electedIsr
+  // Replicas leaving the assignment must not keep fetching in the old epoch.
+  const epochBump = leader === p.leader && !p.replicas.every((id) => replicas.includes(id))
+
   const change: PartitionChange = {unclean}
-  if (leader !== p.leader) change.leader = leader
-  if (isrChanged) change.isr = newIsr
-  return change
+  let changed = false
+  if (leader !== p.leader || epochBump) {
+    change.leader = leader
+    changed = true
+  }
+  if (!sameList(newIsr, p.isr)) {
+    change.isr = newIsr
+    changed = true
+  }
+  if (replicas.length > 0 && !sameList(replicas, p.replicas)) {
+    change.replicas = replicas
+    changed = true
+  }
+  if (!sameList(removing, currentRemoving)) {
+    change.removingReplicas = removing
+    changed = true
+  }
+  if (!sameList(adding, currentAdding)) {
+    change.addingReplicas = adding
+    changed = true
+  }
+  return changed ? change : null
 }
 
 /**
@@ -221,10 +302,11 @@ export function decideAlterPartition(p: PartitionEpochView, d: AlterPartitionDat
   const leaderChanged = change?.leader !== undefined && change.leader !== p.leader
   return {
     change,
+    // An ISR change that completes a reassignment may move leadership away from the sender.
     errorCode: leaderChanged && leader !== d.brokerId ? (d.version > 1 ? ErrorCode.NEW_LEADER_ELECTED : ErrorCode.FENCED_LEADER_EPOCH) : ErrorCode.NONE,
     leader,
     isr: change?.isr ?? [...p.isr],
-    leaderEpoch: p.leaderEpoch + (leaderChanged ? 1 : 0),
+    leaderEpoch: p.leaderEpoch + (change?.leader !== undefined ? 1 : 0),
     partitionEpoch: p.partitionEpoch + (change === null ? 0 : 1),
   }
 }

@@ -34,13 +34,16 @@ export interface PartitionRecord {
   partitionEpoch: number
 }
 
-/** A change to an existing partition; absent fields stay as they were. Bumps the partition epoch. */
+/**
+ * A change to an existing partition; absent fields stay as they were. Bumps the partition epoch;
+ * a leader field (even the current leader's id) bumps the leader epoch too, as Kafka's does.
+ */
 export interface PartitionChangeRecord {
   type: 'PartitionChangeRecord'
   partitionId: number
   topicId: string
   isr?: number[]
-  /** Set when leadership changes; the leader epoch then increases by one. -1 for none. */
+  /** Set when the leader epoch increases: a new leader (-1 for none) or the same one re-elected. */
   leader?: number
   replicas?: number[]
   removingReplicas?: number[]

@@ -1,10 +1,10 @@
 // The requests replication sends between nodes, bound to their generated codecs in the form the
 // client connection layer (src/client/connection.ts) sends: a follower's Fetch, ListOffsets and
-// OffsetForLeaderEpoch to a partition leader's inter-broker listener, and AlterPartition /
-// ElectLeaders to the active controller's controller listener.
+// OffsetForLeaderEpoch to a partition leader's inter-broker listener, and AlterPartition,
+// ElectLeaders and the reassignment requests to the active controller's controller listener.
 
 import type {Api} from '../client/apis.js'
-import {Fetch, ListOffsets} from '../client/apis.js'
+import {AlterPartitionReassignments, Fetch, ListOffsets, ListPartitionReassignments} from '../client/apis.js'
 import {type AlterPartitionRequest, alterPartitionRequestVersions, encodeAlterPartitionRequest} from '../protocol/generated/alter-partition-request.js'
 import {type AlterPartitionResponse, decodeAlterPartitionResponse} from '../protocol/generated/alter-partition-response.js'
 import {type ElectLeadersRequest, electLeadersRequestVersions, encodeElectLeadersRequest} from '../protocol/generated/elect-leaders-request.js'
@@ -27,7 +27,7 @@ function api<Req, Res>(
   return {key, name, minVersion: versions.min, maxVersion: versions.max, flexibleMin: versions.flexibleMin, encodeRequest, decodeResponse}
 }
 
-export {Fetch, ListOffsets}
+export {AlterPartitionReassignments, Fetch, ListOffsets, ListPartitionReassignments}
 export const OffsetForLeaderEpoch = api<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>(
   23,
   'OffsetForLeaderEpoch',

@@ -19,7 +19,7 @@
 import type {BrokerState, PartitionState, TopicState} from '../broker/broker-state.js'
 import type {Logger} from '../broker/logger.js'
 import type {BrokerConfig} from '../config/broker-config.js'
-import {NotControllerError, type Controller} from '../controller/controller.js'
+import {describePartitionChange, NotControllerError, partitionChangeRecord, partitionView, type Controller} from '../controller/controller.js'
 import {
   buildPartitionChange,
   decideAlterPartition,
@@ -33,13 +33,18 @@ import {
 } from '../controller/leader-election.js'
 import type {MetadataRecord, PartitionChangeRecord} from '../controller/metadata-records.js'
 import {NodeChannel} from '../controller/raft/node-channel.js'
-import {ErrorCode, KafkaError} from '../protocol/errors.js'
+import {isReassigning, planReassignment} from '../controller/reassignment.js'
+import {ErrorCode, KafkaError, errorName} from '../protocol/errors.js'
+import type {AlterPartitionReassignmentsRequest} from '../protocol/generated/alter-partition-reassignments-request.js'
+import type {AlterPartitionReassignmentsResponse} from '../protocol/generated/alter-partition-reassignments-response.js'
+import type {ListPartitionReassignmentsRequest} from '../protocol/generated/list-partition-reassignments-request.js'
+import type {ListPartitionReassignmentsResponse} from '../protocol/generated/list-partition-reassignments-response.js'
 import type {AlterPartitionRequest} from '../protocol/generated/alter-partition-request.js'
 import type {AlterPartitionResponse, PartitionData as AlterPartitionResult} from '../protocol/generated/alter-partition-response.js'
 import type {ElectLeadersRequest} from '../protocol/generated/elect-leaders-request.js'
 import type {ElectLeadersResponse, ReplicaElectionResult} from '../protocol/generated/elect-leaders-response.js'
 import {ZERO_UUID} from '../protocol/primitives.js'
-import {AlterPartition, ElectLeaders} from './apis.js'
+import {AlterPartition, AlterPartitionReassignments, ElectLeaders, ListPartitionReassignments} from './apis.js'
 
 /** Kafka's maxElectionsPerImbalance. */
 const MAX_ELECTIONS_PER_IMBALANCE = 1000
@@ -235,6 +240,106 @@ export class PartitionControl {
     return {records, result: {throttleTimeMs: 0, errorCode: ErrorCode.NONE, replicaElectionResults: results}}
   }
 
+  // ---------------------------------------------------------------- reassignments
+
+  /** AlterPartitionReassignments, decided by the active controller (planned here or forwarded to it). */
+  async alterPartitionReassignments(request: AlterPartitionReassignmentsRequest, version: number, opts: SubmitOptions = {}): Promise<AlterPartitionReassignmentsResponse> {
+    try {
+      return await this.submit(
+        'AlterPartitionReassignments',
+        () => this.planAlterPartitionReassignments(request),
+        async (leader) => {
+          const r = await this.channel.request(leader, 'rpc', AlterPartitionReassignments, request, version)
+          if (r.errorCode === ErrorCode.NOT_CONTROLLER) throw new NotControllerError()
+          return r
+        },
+        opts,
+      )
+    } catch (e) {
+      const err = e instanceof KafkaError ? e : new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, String(e))
+      return alterReassignmentsError(request, err.code, err.message)
+    }
+  }
+
+  /** Kafka's ReplicationControlManager.alterPartitionReassignments: each partition on its own, the records committed at once. */
+  private planAlterPartitionReassignments(request: AlterPartitionReassignmentsRequest): {records: MetadataRecord[]; result: AlterPartitionReassignmentsResponse} {
+    const records: MetadataRecord[] = []
+    const responses: AlterPartitionReassignmentsResponse['responses'] = []
+    let succeeded = 0
+    let total = 0
+    for (const t of request.topics) {
+      const partitions: AlterPartitionReassignmentsResponse['responses'][number]['partitions'] = []
+      responses.push({name: t.name, partitions})
+      for (const target of t.partitions) {
+        total++
+        try {
+          const topic = this.state.topic(t.name)
+          if (topic === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Unable to find a topic named ${t.name}.`)
+          const p = topic.partitions[target.partitionIndex]
+          if (p === undefined) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Unable to find partition ${t.name}:${target.partitionIndex}.`)
+          const change = planReassignment(partitionView(p), target.replicas, {
+            partitionName: `${t.name}:${target.partitionIndex}`,
+            isRegistered: (id) => this.controller.cluster.registrations.has(id),
+            isAcceptableLeader: (id) => this.controller.cluster.isActive(id),
+            uncleanLeaderElection: this.controller.topicConfig(t.name).get('unclean.leader.election.enable') === true,
+          })
+          if (change !== null) {
+            const why = target.replicas === null ? 'reassignment cancelled' : `reassignment to [${target.replicas.join(', ')}]`
+            records.push(this.changeRecord(topic, p, change, why))
+          }
+          partitions.push({partitionIndex: target.partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null})
+          succeeded++
+        } catch (e) {
+          const err = e instanceof KafkaError ? e : new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, e instanceof Error ? e.message : String(e))
+          this.log.info(`Unable to alter partition reassignment for ${t.name}:${target.partitionIndex} because of an ${errorName(err.code)} error: ${err.message}`)
+          partitions.push({partitionIndex: target.partitionIndex, errorCode: err.code, errorMessage: err.message})
+        }
+      }
+    }
+    this.log.info(`Successfully altered ${succeeded} out of ${total} partition reassignment(s).`)
+    return {records, result: {throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, responses}}
+  }
+
+  /**
+   * ListPartitionReassignments, answered by the active controller (forwarded to it) so that a
+   * list right after an alter sees it: every reassigning partition, or those of the named ones.
+   */
+  async listPartitionReassignments(request: ListPartitionReassignmentsRequest, version: number, opts: SubmitOptions = {}): Promise<ListPartitionReassignmentsResponse> {
+    try {
+      return await this.submit(
+        'ListPartitionReassignments',
+        () => ({records: [], result: this.ongoingReassignments(request.topics)}),
+        async (leader) => {
+          const r = await this.channel.request(leader, 'rpc', ListPartitionReassignments, request, version)
+          if (r.errorCode === ErrorCode.NOT_CONTROLLER) throw new NotControllerError()
+          return r
+        },
+        opts,
+      )
+    } catch (e) {
+      const err = e instanceof KafkaError ? e : new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, String(e))
+      return {throttleTimeMs: 0, errorCode: err.code, errorMessage: err.message, topics: []}
+    }
+  }
+
+  private ongoingReassignments(topics: ListPartitionReassignmentsRequest['topics']): ListPartitionReassignmentsResponse {
+    const result: ListPartitionReassignmentsResponse = {throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, topics: []}
+    const wanted = topics === null ? this.state.topics().map((t) => ({name: t.name, partitionIndexes: null as number[] | null})) : topics
+    for (const w of wanted) {
+      const topic = this.state.topic(w.name)
+      if (topic === undefined) continue
+      const indexes = w.partitionIndexes ?? topic.partitions.map((p) => p.partitionIndex)
+      const partitions = []
+      for (const i of indexes) {
+        const p = topic.partitions[i]
+        if (p === undefined || !isReassigning(p)) continue
+        partitions.push({partitionIndex: i, replicas: [...p.replicas], addingReplicas: [...p.addingReplicas], removingReplicas: [...p.removingReplicas]})
+      }
+      if (partitions.length > 0) result.topics.push({name: topic.name, partitions})
+    }
+    return result
+  }
+
   // ---------------------------------------------------------------- periodic elections
 
   /** auto.leader.rebalance.enable: preferred elections for imbalanced partitions, on the active controller only. */
@@ -274,10 +379,8 @@ export class PartitionControl {
   // ---------------------------------------------------------------- helpers
 
   private changeRecord(t: TopicState, p: PartitionState, change: PartitionChange, why: string): PartitionChangeRecord {
-    const record: PartitionChangeRecord = {type: 'PartitionChangeRecord', topicId: t.topicId, partitionId: p.partitionIndex}
-    if (change.leader !== undefined) record.leader = change.leader
-    if (change.isr !== undefined) record.isr = change.isr
-    const text = `${t.name}-${p.partitionIndex}: leader ${change.leader ?? p.leaderId}, isr [${(change.isr ?? p.isr).join(', ')}] (${why})`
+    const record = partitionChangeRecord(t, p, change)
+    const text = `${t.name}-${p.partitionIndex}: ${describePartitionChange(p, change)} (${why})`
     if (change.unclean) this.log.warn(`Unclean leader election: ${text}`)
     else this.log.info(text)
     return record
@@ -327,8 +430,16 @@ export class PartitionControl {
   }
 }
 
-function epochView(p: PartitionState): PartitionEpochView {
-  return {replicas: p.replicas, isr: p.isr, leader: p.leaderId, leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch}
+const epochView = partitionView
+
+/** Kafka's error response: the error on every partition named. */
+export function alterReassignmentsError(request: AlterPartitionReassignmentsRequest, errorCode: number, message: string | null): AlterPartitionReassignmentsResponse {
+  return {
+    throttleTimeMs: 0,
+    errorCode,
+    errorMessage: message,
+    responses: request.topics.map((t) => ({name: t.name, partitions: t.partitions.map((p) => ({partitionIndex: p.partitionIndex, errorCode, errorMessage: message}))})),
+  }
 }
 
 function failedAlter(partitionIndex: number, errorCode: number): AlterPartitionResult {
