@@ -18,6 +18,7 @@ import {BrokerLifecycleManager} from '../controller/broker-lifecycle.js'
 import {Controller} from '../controller/controller.js'
 import {ControllerProducerIdAllocator} from '../controller/producer-id-blocks.js'
 import {MetadataLog} from '../controller/metadata-log.js'
+import {ConfigResourceType} from '../controller/metadata-records.js'
 import {GroupCoordinator} from '../group/coordinator.js'
 import {replicaManagerCoordinatorLog} from '../group/coordinator-log.js'
 import {GROUP_METADATA_TOPIC_NAME} from '../group/partitioner.js'
@@ -216,6 +217,7 @@ export class Broker {
         logger,
         topicConfigFor: (topic) => controller.topicConfig(topic),
         producerIds,
+        brokerQuotaConfig: (name) => controller.configs.get(ConfigResourceType.BROKER, String(nodeId)).get(name) ?? controller.configs.get(ConfigResourceType.BROKER, '').get(name),
         replication: {
           brokerEpoch: () => lifecycleRef?.epoch ?? -1n,
           isReplicaIsrEligible: (id, fetchEpoch) => {

@@ -20,6 +20,13 @@
 // position, which moves the high watermark and grows the ISR; every
 // replica.lag.time.max.ms / 2 lagging followers are taken out of the ISR.
 // ISR changes go to the controller as AlterPartition requests.
+//
+// Replication throttles (Kafka's leader and follower ReplicationQuotaManagers): the bounds come
+// from the dynamic broker configs, the throttled partitions from the topics'
+// leader/follower.replication.throttled.replicas, both refreshed as metadata deltas change them.
+// As leader, a follower fetch of a throttled partition whose follower is not in the ISR reads
+// nothing while the leader quota is exceeded, and the bytes sent for throttled partitions count
+// against it; the follower side is in the fetchers.
 
 import type {BrokerConfig} from '../config/broker-config.js'
 import {TopicConfig} from '../config/topic-config.js'
@@ -30,6 +37,15 @@ import type {AlterPartitionResponse} from '../protocol/generated/alter-partition
 import {ZERO_UUID} from '../protocol/primitives.js'
 import {AlterPartitionManager} from '../replication/alter-partition-manager.js'
 import {ReplicaFetcherManager} from '../replication/replica-fetcher-manager.js'
+import {
+  FOLLOWER_THROTTLED_RATE,
+  FOLLOWER_THROTTLED_REPLICAS,
+  LEADER_THROTTLED_RATE,
+  LEADER_THROTTLED_REPLICAS,
+  parseThrottledRate,
+  parseThrottledReplicas,
+  ReplicationQuota,
+} from '../replication/replication-quota.js'
 import type {LogManager} from '../storage/log-manager.js'
 import type {AppendOrigin, FetchIsolation} from '../storage/partition-log.js'
 import {INTERNAL_TOPICS, type BrokerState} from './broker-state.js'
@@ -52,6 +68,12 @@ export interface ReplicaManagerOptions {
   clock?: () => number
   /** How this broker takes part in replication; without it partitions are never fetched from elsewhere. */
   replication?: ReplicationHooks
+  /**
+   * A replication-throttle broker config (leader/follower.replication.throttled.rate) as the
+   * dynamic configs set it for this broker: its own value, else the cluster default, else
+   * undefined. Read again whenever the broker configs change. Default: never throttled.
+   */
+  brokerQuotaConfig?: (name: string) => string | undefined
 }
 
 /** What replication needs from the rest of the broker. */
@@ -162,6 +184,10 @@ export class ReplicaManager implements MetadataListener {
   private readonly replicationContext: ReplicationContext
   private isrTimer: NodeJS.Timeout | null = null
   private readonly replicaLagTimeMaxMs: number
+  private readonly brokerQuotaConfig: (name: string) => string | undefined
+  /** Replication throttles on this broker as leader and as follower (Kafka's quotas.leader / quotas.follower). */
+  readonly leaderQuota: ReplicationQuota
+  readonly followerQuota: ReplicationQuota
 
   constructor(opts: ReplicaManagerOptions) {
     this.config = opts.config
@@ -176,8 +202,13 @@ export class ReplicaManager implements MetadataListener {
     this.producerIdExpirationMs = opts.config.get('producer.id.expiration.ms')
     this.fetchMaxBytes = opts.config.get('fetch.max.bytes')
     this.replicaLagTimeMaxMs = Number(opts.config.get('replica.lag.time.max.ms'))
+    this.brokerQuotaConfig = opts.brokerQuotaConfig ?? (() => undefined)
+    this.leaderQuota = new ReplicationQuota({clock: this.clock})
+    this.followerQuota = new ReplicationQuota({clock: this.clock})
     const hooks = opts.replication
-    this.fetcherManager = hooks ? new ReplicaFetcherManager({config: opts.config, state: opts.state, logger: opts.logger, brokerEpoch: () => hooks.brokerEpoch()}) : null
+    this.fetcherManager = hooks
+      ? new ReplicaFetcherManager({config: opts.config, state: opts.state, logger: opts.logger, brokerEpoch: () => hooks.brokerEpoch(), quota: this.followerQuota})
+      : null
     this.alterPartitionManager = hooks
       ? new AlterPartitionManager({brokerId: opts.state.nodeId, brokerEpoch: () => hooks.brokerEpoch(), send: (r) => hooks.alterPartition(r), logger: opts.logger})
       : null
@@ -257,6 +288,9 @@ export class ReplicaManager implements MetadataListener {
       this.topicConfigs.delete(topic)
       this.logManager.updateTopicConfig(topic)
     }
+    if (delta.initial || delta.brokerConfigsChanged) this.updateQuotaBounds()
+    const throttleTopics = delta.initial ? this.state.topicNames() : delta.changedTopicConfigs
+    for (const topic of throttleTopics) this.updateThrottledReplicas(topic)
     for (const reg of delta.changedPartitions) {
       try {
         this.applyRegistration(reg)
@@ -264,6 +298,49 @@ export class ReplicaManager implements MetadataListener {
         this.log.error(`Could not apply the registration of ${reg.topic}-${reg.partition}: ${(e as Error).message}`)
       }
     }
+  }
+
+  /** Kafka's BrokerConfigHandler: the throttle rates from this broker's dynamic configs, or the cluster default's. */
+  private updateQuotaBounds(): void {
+    const leader = parseThrottledRate(this.brokerQuotaConfig(LEADER_THROTTLED_RATE))
+    const follower = parseThrottledRate(this.brokerQuotaConfig(FOLLOWER_THROTTLED_RATE))
+    if (leader !== this.leaderQuota.upperBound || follower !== this.followerQuota.upperBound) {
+      this.log.info(`Replication throttle rates: leader ${leader === Infinity ? 'none' : `${leader} B/s`}, follower ${follower === Infinity ? 'none' : `${follower} B/s`}`)
+    }
+    this.leaderQuota.updateBound(leader)
+    this.followerQuota.updateBound(follower)
+  }
+
+  /** Kafka's TopicConfigHandler.updateThrottledList for both sides. */
+  private updateThrottledReplicas(topic: string): void {
+    if (this.state.topic(topic) === undefined) {
+      this.leaderQuota.removeThrottle(topic)
+      this.followerQuota.removeThrottle(topic)
+      return
+    }
+    const tc = this.topicConfig(topic)
+    const nodeId = this.state.nodeId
+    this.leaderQuota.markThrottled(topic, parseThrottledReplicas(tc.get(LEADER_THROTTLED_REPLICAS), nodeId))
+    this.followerQuota.markThrottled(topic, parseThrottledReplicas(tc.get(FOLLOWER_THROTTLED_REPLICAS), nodeId))
+  }
+
+  /**
+   * Kafka's shouldLeaderThrottle: only a follower out of the ISR is held back, so a replica in
+   * sync is never pushed out of it by the throttle.
+   */
+  private shouldLeaderThrottle(p: Partition, replicaId: number): boolean {
+    return !p.isr.includes(replicaId) && this.leaderQuota.isThrottled(p.topic, p.partition) && this.leaderQuota.isQuotaExceeded()
+  }
+
+  /** Kafka records the bytes of throttled partitions in every follower fetch response, in sync or not. */
+  private recordLeaderThrottledBytes(params: FetchParams, infos: readonly FetchPartitionInfo[], results: readonly LogReadResult[]): void {
+    if (!params.isFromFollower) return
+    let bytes = 0
+    for (let i = 0; i < infos.length; i++) {
+      const info = infos[i]!
+      if (results[i]!.records.length > 0 && this.leaderQuota.isThrottled(info.topic, info.partition)) bytes += results[i]!.records.length
+    }
+    this.leaderQuota.record(bytes)
   }
 
   private applyRegistration(reg: PartitionRegistration): void {
@@ -500,7 +577,10 @@ export class ReplicaManager implements MetadataListener {
       bytes += r.records.length
       if (r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== null) respondNow = true
     }
-    if (respondNow || bytes >= params.minBytes || this.stopped) return first
+    if (respondNow || bytes >= params.minBytes || this.stopped) {
+      this.recordLeaderThrottledBytes(params, infos, first)
+      return first
+    }
     return new Promise((resolve) => {
       const statuses = infos.map((info, i) => {
         const p = this.getPartition(info.topic, info.partition)
@@ -511,7 +591,11 @@ export class ReplicaManager implements MetadataListener {
         statuses.map((s) => `${s.info.topic}-${s.info.partition}`),
         params.maxWaitMs,
         () => this.delayedFetchSatisfied(params, statuses),
-        () => resolve(this.readFromLog(params, infos)),
+        () => {
+          const results = this.readFromLog(params, infos)
+          this.recordLeaderThrottledBytes(params, infos, results)
+          resolve(results)
+        },
       )
       op.start()
     })
@@ -532,6 +616,8 @@ export class ReplicaManager implements MetadataListener {
       const end = params.isolation === 'log-end' ? p.log.logEndOffset : p.log.highWatermark
       if (s.info.fetchOffset > end) return true
       if (s.info.fetchOffset < p.log.logStartOffset) return true
+      // Bytes a throttled follower may not take now must not complete the wait.
+      if (params.isFromFollower && this.shouldLeaderThrottle(p, params.replicaId)) continue
       if (s.info.fetchOffset < end) accumulated += Math.min(s.initialBytes + hwBytesFor(p, params) - s.hwBytesAtStart, s.info.maxBytes)
     }
     return accumulated >= params.minBytes
@@ -567,10 +653,13 @@ export class ReplicaManager implements MetadataListener {
       if (info.topicId !== ZERO_UUID && p.topicId !== info.topicId) {
         throw new KafkaError(ErrorCode.INCONSISTENT_TOPIC_ID, 'Topic ID in the fetch session did not match the topic ID in the log.')
       }
+      let throttled = false
       if (params.isFromFollower) {
         // Kafka's order: the epoch and leadership checks, then whether the fetcher is a replica.
         p.localLogOrThrow(info.currentLeaderEpoch, params.fetchOnlyLeader)
         p.checkFollower(params.replicaId, info.currentLeaderEpoch)
+        // Decided before this read moves the follower's state, as Kafka's checkFetchDataInfo does.
+        throttled = this.shouldLeaderThrottle(p, params.replicaId)
       }
       const r = p.read({
         fetchOffset: info.fetchOffset,
@@ -586,10 +675,12 @@ export class ReplicaManager implements MetadataListener {
         const moved = p.updateFollowerFetchState(params.replicaId, info.fetchOffset, info.logStartOffset, this.clock(), r.logEndOffset, params.replicaEpoch ?? -1n)
         if (moved) hwMoved.push(p.name)
       }
-      if (r.firstEntryIncomplete) fetchBufferPool.release(r.records)
+      // A throttled partition answers with no records (Kafka's empty read), as does a cut first batch.
+      const empty = r.firstEntryIncomplete || throttled
+      if (empty && r.records.length > 0) fetchBufferPool.release(r.records)
       return {
         errorCode: ErrorCode.NONE,
-        records: r.firstEntryIncomplete ? EMPTY : r.records,
+        records: empty ? EMPTY : r.records,
         highWatermark: r.highWatermark,
         lastStableOffset: r.lastStableOffset,
         logStartOffset: r.logStartOffset,

@@ -2,13 +2,14 @@
 // (leader broker, fetcher id), num.replica.fetchers per leader, a partition going to the fetcher
 // its name hashes to. Partitions are added when this broker becomes their follower and removed
 // when it leads them, follows another broker, or stops hosting them; a fetcher left with nothing
-// to fetch is shut down.
+// to fetch is shut down. All fetchers share the broker's follower replication quota.
 
 import type {BrokerState} from '../broker/broker-state.js'
 import type {Logger} from '../broker/logger.js'
 import type {Partition} from '../broker/partition.js'
 import type {BrokerConfig} from '../config/broker-config.js'
 import {ReplicaFetcher, type FetcherSettings} from './replica-fetcher.js'
+import type {ReplicationQuota} from './replication-quota.js'
 
 export interface ReplicaFetcherManagerOptions {
   config: BrokerConfig
@@ -16,6 +17,8 @@ export interface ReplicaFetcherManagerOptions {
   logger: Logger
   /** This broker's epoch, sent with fetches (ISR eligibility). */
   brokerEpoch: () => bigint
+  /** The follower-side replication throttle (follower.replication.throttled.rate); default: none. */
+  quota?: ReplicationQuota
 }
 
 export class ReplicaFetcherManager {
@@ -102,6 +105,7 @@ export class ReplicaFetcherManager {
         brokerEpoch: this.opts.brokerEpoch,
         settings: this.settings,
         logger: this.opts.logger,
+        quota: this.opts.quota,
       })
       this.fetchers.set(key, f)
     }

@@ -15,6 +15,12 @@
 // - Errors on a partition delay it by replica.fetch.backoff.ms; a lost connection delays all of
 //   them, and the next round reconnects to wherever the metadata says the leader listens.
 //
+// - Replication throttle (Kafka's shouldFollowerThrottle): while the broker's follower quota is
+//   exceeded, partitions it throttles that are not in sync (behind the leader's high watermark at
+//   the last answer) are left out of the Fetch; when that leaves nothing to fetch the loop waits
+//   replica.fetch.backoff.ms, as Kafka's fetcher does with an empty request. Bytes appended for
+//   throttled partitions are recorded against the quota, in sync or not.
+//
 // Partitions join and leave as leadership changes (replica-fetcher-manager.ts); an answer for a
 // partition that left, or was re-added meanwhile, is dropped.
 
@@ -27,6 +33,7 @@ import type {FetchResponse} from '../protocol/generated/fetch-response.js'
 import type {PartitionData} from '../protocol/generated/fetch-response.js'
 import {ZERO_UUID} from '../protocol/primitives.js'
 import {Fetch, ListOffsets, OffsetForLeaderEpoch} from './apis.js'
+import type {ReplicationQuota} from './replication-quota.js'
 import {offsetTruncationState, UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET} from './truncation.js'
 
 export interface FetcherSettings {
@@ -54,6 +61,8 @@ export interface ReplicaFetcherOptions {
   brokerEpoch: () => bigint
   settings: FetcherSettings
   logger: Logger
+  /** The follower-side replication throttle; default: none. */
+  quota?: ReplicationQuota
 }
 
 type FetchStateKind = 'truncating' | 'fetching'
@@ -69,6 +78,8 @@ interface FetchState {
   /** The epoch of this replica's last batch, null when its log has none. */
   lastFetchedEpoch: number | null
   delayedUntil: number
+  /** The leader's high watermark minus our fetch offset at the last answer; null before the first (Kafka's lag). */
+  lag: number | null
 }
 
 const LATEST_TIMESTAMP = -1n
@@ -115,6 +126,7 @@ export class ReplicaFetcher {
         currentLeaderEpoch: p.leaderEpoch,
         lastFetchedEpoch: latest,
         delayedUntil: 0,
+        lag: null,
       })
       this.log.info(`Added partition ${p.name} with initial offset ${initialOffset} in leader epoch ${p.leaderEpoch}`)
     }
@@ -181,8 +193,10 @@ export class ReplicaFetcher {
       try {
         const truncating = ready.filter((s) => s.kind === 'truncating')
         if (truncating.length > 0) await this.truncate(conn, truncating)
-        const fetching = ready.filter((s) => s.kind === 'fetching' && this.states.get(s.partition.name) === s && s.delayedUntil <= Date.now())
+        const fetchable = ready.filter((s) => s.kind === 'fetching' && this.states.get(s.partition.name) === s && s.delayedUntil <= Date.now())
+        const fetching = fetchable.filter((s) => !this.shouldFollowerThrottle(s))
         if (fetching.length > 0) await this.fetch(conn, fetching)
+        else if (fetchable.length > 0 && truncating.length === 0) await this.pause(this.opts.settings.backoffMs)
       } catch (e) {
         if (this.stopped) break
         this.log.warn(`Error in a request to the leader: ${errorText(e)}`)
@@ -233,6 +247,14 @@ export class ReplicaFetcher {
 
   private delay(s: FetchState): void {
     s.delayedUntil = Date.now() + this.opts.settings.backoffMs
+  }
+
+  /** Kafka's shouldFollowerThrottle: a throttled partition out of sync waits while the quota is exceeded. */
+  private shouldFollowerThrottle(s: FetchState): boolean {
+    const quota = this.opts.quota
+    if (quota === undefined) return false
+    const inSync = s.lag !== null && s.lag <= 0
+    return !inSync && quota.isThrottled(s.partition.topic, s.partition.partition) && quota.isQuotaExceeded()
   }
 
   /** Whether `s` is still the state of its partition (not removed or re-added meanwhile). */
@@ -420,7 +442,10 @@ export class ReplicaFetcher {
         const latest = log.latestEpoch()
         if (latest !== null) s.lastFetchedEpoch = latest
       }
+      // Throttled traffic counts whether or not the replica is in sync, so the total stays bounded.
+      if (this.opts.quota?.isThrottled(p.topic, p.partition)) this.opts.quota.record(records.length)
     }
+    s.lag = Math.max(0, Number(data.highWatermark) - s.fetchOffset)
     // The follower's high watermark is the leader's, but never past what it holds.
     log.updateHighWatermark(Math.min(Number(data.highWatermark), log.logEndOffset))
     const leaderStart = Number(data.logStartOffset)
