@@ -23,6 +23,7 @@ import {createLogger, type LogLevel, type LogSink} from './broker/logger.js'
 import type {BrokerSettings, ClusterConfigFile} from './cluster/cluster-config.js'
 import {viewCluster} from './cluster/cluster-view.js'
 import {
+  addLocalBroker,
   bootstrapServersOf,
   killLocalBroker,
   localClusterStatus,
@@ -33,6 +34,7 @@ import {
 import {developmentDefaults} from './cluster/server-properties.js'
 
 export {
+  addLocalBroker,
   bootstrapServersOf,
   destroyLocalCluster,
   killLocalBroker,
@@ -44,7 +46,9 @@ export {
   type BrokerRunState,
   type BrokerStatus,
   type ClusterRunState,
+  type AddBrokerOptions,
   type ClusterStatus,
+  type NewBrokerSettings,
   type StartClusterOptions,
   type StartClusterResult,
   type StopClusterOptions,
@@ -166,8 +170,15 @@ export interface ClusterBroker {
   readonly pid: number | null
 }
 
+export interface AddClusterBrokerOptions {
+  /** Its broker.rack. */
+  rack?: string
+  /** Its broker configs, by their Kafka names, over the cluster's `config`. */
+  config?: ConfigInput
+}
+
 export interface StartedCluster {
-  /** host:port of every broker, comma-separated, for bootstrap.servers. */
+  /** host:port of every broker (those added since included), comma-separated, for bootstrap.servers. */
   readonly bootstrapServers: string
   readonly clusterId: string
   readonly dataDir: string
@@ -181,6 +192,12 @@ export interface StartedCluster {
   stopBroker(id: number): Promise<void>
   /** Starts a stopped or killed broker again (a running one is stopped first), and waits until it is back. */
   restartBroker(id: number): Promise<void>
+  /**
+   * Adds a broker (the next id, a broker-only node, not a quorum voter) and waits until it is
+   * registered and unfenced. The cluster must have three or more brokers: a smaller one would
+   * need a new controller quorum.
+   */
+  addBroker(options?: AddClusterBrokerOptions): Promise<ClusterBroker>
   /** Stops every broker (controlled, one at a time) and removes the data dir unless you passed one. Idempotent. */
   stop(): Promise<void>
 }
@@ -221,7 +238,9 @@ export async function startCluster(options: StartClusterApiOptions = {}): Promis
   }
   let stopping: Promise<void> | undefined
   return {
-    bootstrapServers: bootstrapServersOf(status.brokers),
+    get bootstrapServers() {
+      return bootstrapServersOf(brokers)
+    },
     clusterId: status.clusterId!,
     dataDir,
     get brokers() {
@@ -249,6 +268,13 @@ export async function startCluster(options: StartClusterApiOptions = {}): Promis
     async restartBroker(id) {
       await restartLocalBroker({dataDir, brokerId: id, detached: false, readyTimeoutMs: options.readyTimeoutMs})
       await refresh()
+    },
+    async addBroker(add = {}) {
+      const taken = new Set(brokers.map((b) => b.port))
+      const config = {...stringConfig(options.config), ...stringConfig(add.config)}
+      const result = await addLocalBroker({dataDir, port: await freeLoopbackPort(taken), rack: add.rack, config, detached: false, readyTimeoutMs: options.readyTimeoutMs})
+      await refresh()
+      return brokers.find((b) => b.id === result.broker.id)!
     },
     stop() {
       stopping ??= stopLocalCluster({dataDir}).then(() => {

@@ -13,6 +13,7 @@ export default class ClusterStart extends Command {
 Brokers listen on consecutive ports from --port; each has its own directory, server.properties and broker.log under the data dir. With several brokers, the first three are combined broker+controller nodes forming the controller quorum.
 The cluster becomes the current connection context ('local'), so other commands reach it with no flags.
 Idempotent: when the cluster is already running it prints its bootstrap address and exits 0.
+A running cluster of three or more brokers grows when started with a larger --brokers: the new brokers (broker-only nodes, not quorum voters) take the next ports and are started alone. A lone broker or a pair must be stopped first to grow (that changes the controller quorum); a cluster never shrinks.
 --config cluster.yaml sets the broker count, ports, racks and broker configs (for every broker, and per broker).
 --inventory hosts.yaml instead runs Kafka's kafka-server-start.sh -daemon on each listed host over ssh, in order, with a status line per host.`
 
@@ -20,6 +21,7 @@ Idempotent: when the cluster is already running it prints its bootstrap address 
     '<%= config.bin %> cluster start',
     '<%= config.bin %> cluster start --brokers 3',
     '<%= config.bin %> cluster start --brokers 3 --config cluster.yaml',
+    '<%= config.bin %> cluster start --brokers 4    # grow a running 3-broker cluster by one broker',
     '<%= config.bin %> cluster start --port 19092 --data-dir /tmp/kafka-test',
     '<%= config.bin %> cluster start --inventory hosts.yaml',
   ]
@@ -56,7 +58,7 @@ Idempotent: when the cluster is already running it prints its bootstrap address 
         this.logToStderr(`Warning: the cluster was not recorded as a connection context: ${error.message}`)
       }
       if (flags.json) {
-        this.log(JSON.stringify({alreadyRunning: result.alreadyRunning, readyMs: result.readyMs, context: context?.name ?? null, ...statusJson(result.status)}, null, 2))
+        this.log(JSON.stringify({alreadyRunning: result.alreadyRunning, addedBrokerIds: result.addedBrokerIds, readyMs: result.readyMs, context: context?.name ?? null, ...statusJson(result.status)}, null, 2))
         return
       }
       this.log(startSummary(result))

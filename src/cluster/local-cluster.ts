@@ -15,7 +15,9 @@
 // sets racks, ports and broker configs.
 //
 // Start waits until every broker is registered and unfenced and a controller
-// leads; stop is a controlled shutdown (leadership moves away first), one
+// leads. A running cluster of three or more brokers grows (start with a larger
+// --brokers, or addLocalBroker) by broker-only nodes, started alone, so the
+// quorum never changes under live brokers. Stop is a controlled shutdown (leadership moves away first), one
 // broker at a time with the active controller last, so every step keeps a
 // quorum. Start, stop and status are idempotent and tolerate stale state: a pid
 // is only trusted when /proc says it is still our broker.
@@ -126,6 +128,8 @@ export interface StartClusterResult {
   alreadyRunning: boolean
   /** Ids of the brokers this call started. */
   startedBrokerIds: number[]
+  /** Ids of the brokers this call added to a running cluster (grown with --brokers). */
+  addedBrokerIds: number[]
   /** Milliseconds from the first spawn until the cluster was ready (0 when nothing was started). */
   readyMs: number
   /** Requested settings that were not applied (e.g. --port while already running). */
@@ -266,20 +270,33 @@ export async function startLocalCluster(opts: StartClusterOptions = {}): Promise
     const warnings: string[] = []
     let state = readClusterState(dataDir)
     const anyAlive = state ? state.brokers.some((b) => isBrokerProcess(b.pid, b.configFile)) : false
+    let added: BrokerRecord[] = []
 
     if (!state) {
       state = newClusterLayout(dataDir, portWanted ?? DEFAULT_BASE_PORT, brokersWanted ?? 1)
       applyClusterConfig(state, file)
       await assignControllerPorts(state)
     } else if (anyAlive) {
-      // Never re-lay out a cluster under live brokers: report what runs instead.
+      // Never re-lay out a cluster under live brokers: it may only grow by broker-only nodes.
       if (portWanted !== undefined && portWanted !== state.brokers[0]?.port) {
         warnings.push(`--port ${portWanted} ignored: the cluster is running on port ${state.brokers[0]?.port}; stop it first to change ports`)
       }
-      if (brokersWanted !== undefined && brokersWanted !== state.brokers.length) {
-        warnings.push(`--brokers ${brokersWanted} ignored: the cluster is running with ${state.brokers.length}; stop it first to resize it`)
+      const count = state.brokers.length
+      if (brokersWanted !== undefined && brokersWanted > count) {
+        const settings = Array.from({length: brokersWanted - count}, (_, i): NewBrokerSettings => {
+          const own = file?.broker.get(count + i + 1)
+          return {port: own?.port, rack: own?.rack, config: file ? {...file.config, ...own?.config} : undefined}
+        })
+        added = growLayout(state, dataDir, settings)
+        if (file !== undefined) warnings.push(`--config applied to the new ${added.length === 1 ? 'broker' : 'brokers'} only: the running brokers keep their configuration until the cluster is stopped`)
+      } else {
+        if (brokersWanted !== undefined && brokersWanted < count) {
+          warnings.push(
+            `--brokers ${brokersWanted} ignored: the cluster is running with ${count} brokers and a local cluster cannot shrink (its brokers hold replicas); move replicas away with tskafka reassign, or remove it with tskafka cluster destroy`,
+          )
+        }
+        if (file !== undefined) warnings.push('--config ignored: the cluster is running; stop it first to change its configuration')
       }
-      if (file !== undefined) warnings.push('--config ignored: the cluster is running; stop it first to change its configuration')
     } else {
       state = relayOut(state, dataDir, portWanted, brokersWanted)
       applyClusterConfig(state, file)
@@ -291,49 +308,154 @@ export async function startLocalCluster(opts: StartClusterOptions = {}): Promise
     const toStart = state.brokers.filter((b, i) => !alive[i] && wanted(b))
     if (opts.only) for (const id of opts.only) if (!state.brokers.some((b) => b.id === id)) throw new ClusterError(`there is no broker ${id} in this cluster (brokers ${state.brokers.map((b) => b.id).join(', ')})`)
     if (toStart.length === 0 && (await clusterReady(state, 1000))) {
-      return {alreadyRunning: true, startedBrokerIds: [], readyMs: 0, warnings, status: await statusOf(dataDir, state)}
+      return {alreadyRunning: true, startedBrokerIds: [], addedBrokerIds: [], readyMs: 0, warnings, status: await statusOf(dataDir, state)}
     }
-
-    for (const b of toStart) {
-      await assertPortFree(b.host, b.port)
-      if (b.controllerPort != null) await assertPortFree(b.host, b.controllerPort, 'controller port')
+    const readyMs = await launchBrokers(dataDir, state, toStart, added, opts.detached ?? true, readyTimeoutMs)
+    return {
+      alreadyRunning: false,
+      startedBrokerIds: toStart.map((b) => b.id),
+      addedBrokerIds: added.map((b) => b.id),
+      readyMs,
+      warnings,
+      status: await statusOf(dataDir, state),
     }
-
-    const began = performance.now()
-    const launched: Array<{broker: BrokerRecord; child: ChildProcess; logOffset: number}> = []
-    const detached = opts.detached ?? true
-    try {
-      for (const broker of toStart) {
-        writeBrokerFiles(state, broker)
-        const {child, logOffset} = spawnBroker(broker, detached)
-        broker.pid = child.pid ?? null
-        broker.startedAt = new Date().toISOString()
-        launched.push({broker, child, logOffset})
-      }
-      // Record the pids before waiting, so that `cluster stop` can find brokers even if this process dies now.
-      writeClusterState(dataDir, state)
-      const deadline = Date.now() + readyTimeoutMs
-      await Promise.all(launched.map(({broker, child, logOffset}) => waitUntilAnswering(broker, deadline, readyTimeoutMs, child, logOffset)))
-      await waitUntilClusterReady(state, deadline, readyTimeoutMs, launched)
-    } catch (error) {
-      await Promise.all(launched.map(({broker}) => terminate(broker, 2000)))
-      for (const {broker} of launched) {
-        broker.pid = null
-        broker.startedAt = null
-      }
-      writeClusterState(dataDir, state)
-      throw error
-    } finally {
-      for (const {child} of launched) {
-        child.removeAllListeners()
-        child.on('error', ignoreError)
-        // The CLI exits while the brokers live on; a program's own cluster keeps them tied to it.
-        if (detached) child.unref()
-      }
-    }
-    const readyMs = Math.round(performance.now() - began)
-    return {alreadyRunning: false, startedBrokerIds: launched.map((l) => l.broker.id), readyMs, warnings, status: await statusOf(dataDir, state)}
   })
+}
+
+/** Settings of a broker a running cluster grows by; unset ones follow the cluster's. */
+export interface NewBrokerSettings {
+  /** Its client port; default the one after the highest port of the cluster's brokers. */
+  port?: number
+  rack?: string | null
+  /** Its broker configs; default the configs every current broker shares. */
+  config?: Record<string, string>
+}
+
+export interface AddBrokerOptions extends NewBrokerSettings {
+  dataDir?: string
+  readyTimeoutMs?: number
+  /** As for startLocalCluster: false ties the new broker to this process. */
+  detached?: boolean
+}
+
+/**
+ * Adds one broker-only node to a running cluster of three or more brokers and starts only it,
+ * waiting until it is registered and unfenced. The controller quorum stays as it is.
+ */
+export async function addLocalBroker(opts: AddBrokerOptions = {}): Promise<StartClusterResult & {broker: BrokerStatus}> {
+  const dataDir = opts.dataDir ?? defaultLocalClusterDir()
+  if (!readClusterState(dataDir)) throw new ClusterError(`no local cluster in ${dataDir}`)
+  return withClusterLock(dataDir, async () => {
+    const state = readClusterState(dataDir)!
+    if (!state.brokers.some((b) => isBrokerProcess(b.pid, b.configFile))) {
+      throw new ClusterError(`the local cluster in ${dataDir} is not running; start it with --brokers ${state.brokers.length + 1} instead of adding a broker`)
+    }
+    const added = growLayout(state, dataDir, [{port: opts.port, rack: opts.rack, config: opts.config}])
+    const readyMs = await launchBrokers(dataDir, state, added, added, opts.detached ?? true, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS)
+    const status = await statusOf(dataDir, state)
+    const id = added[0]!.id
+    return {alreadyRunning: false, startedBrokerIds: [id], addedBrokerIds: [id], readyMs, warnings: [], status, broker: status.brokers.find((b) => b.id === id)!}
+  })
+}
+
+/**
+ * Spawns `toStart` and waits until each answers and the whole cluster is ready; returns the
+ * milliseconds that took. On failure the launched brokers are stopped again and the brokers
+ * this call added to the layout (`added`) are dropped from it, so the cluster is as it was.
+ */
+async function launchBrokers(
+  dataDir: string,
+  state: ClusterState,
+  toStart: readonly BrokerRecord[],
+  added: readonly BrokerRecord[],
+  detached: boolean,
+  readyTimeoutMs: number,
+): Promise<number> {
+  for (const b of toStart) {
+    await assertPortFree(b.host, b.port)
+    if (b.controllerPort != null) await assertPortFree(b.host, b.controllerPort, 'controller port')
+  }
+
+  const began = performance.now()
+  const launched: Array<{broker: BrokerRecord; child: ChildProcess; logOffset: number}> = []
+  try {
+    for (const broker of toStart) {
+      writeBrokerFiles(state, broker)
+      const {child, logOffset} = spawnBroker(broker, detached)
+      broker.pid = child.pid ?? null
+      broker.startedAt = new Date().toISOString()
+      launched.push({broker, child, logOffset})
+    }
+    // Record the pids before waiting, so that `cluster stop` can find brokers even if this process dies now.
+    writeClusterState(dataDir, state)
+    const deadline = Date.now() + readyTimeoutMs
+    await Promise.all(launched.map(({broker, child, logOffset}) => waitUntilAnswering(broker, deadline, readyTimeoutMs, child, logOffset)))
+    await waitUntilClusterReady(state, deadline, readyTimeoutMs, launched)
+  } catch (error) {
+    await Promise.all(launched.map(({broker}) => terminate(broker, 2000)))
+    for (const {broker} of launched) {
+      broker.pid = null
+      broker.startedAt = null
+    }
+    if (added.length > 0) state.brokers = state.brokers.filter((b) => !added.includes(b))
+    writeClusterState(dataDir, state)
+    throw error
+  } finally {
+    for (const {child} of launched) {
+      child.removeAllListeners()
+      child.on('error', ignoreError)
+      // The CLI exits while the brokers live on; a program's own cluster keeps them tied to it.
+      if (detached) child.unref()
+    }
+  }
+  return Math.round(performance.now() - began)
+}
+
+/**
+ * Appends broker-only nodes to a running cluster's layout (ids after the highest, ports after
+ * the last broker's) and returns them. Only a cluster that already has its full controller
+ * quorum can grow this way: the new brokers are not voters, so the quorum stays as it is. A
+ * lone broker is its own quorum, and a cluster of two would gain a voter: both need a restart.
+ */
+function growLayout(state: ClusterState, dataDir: string, settings: readonly NewBrokerSettings[]): BrokerRecord[] {
+  const count = state.brokers.length
+  const target = count + settings.length
+  validateStartOptions({brokers: target})
+  if (count < MAX_LOCAL_VOTERS) {
+    const why = count === 1 ? 'a lone broker is its own controller quorum' : `its ${count} brokers are all controller quorum voters and a cluster of ${MAX_LOCAL_VOTERS} or more has ${MAX_LOCAL_VOTERS}`
+    throw new ClusterError(
+      `cannot grow the running cluster from ${count} to ${target} brokers: ${why}, so this changes the quorum; stop it first (tskafka cluster stop), then start it with --brokers ${target}`,
+    )
+  }
+  const taken = new Map<number, number>()
+  for (const b of state.brokers) for (const p of [b.port, b.controllerPort]) if (p != null) taken.set(p, b.id)
+  const shared = sharedOverrides(state.brokers)
+  const added: BrokerRecord[] = []
+  let nextId = Math.max(...state.brokers.map((b) => b.id)) + 1
+  let nextPort = Math.max(...state.brokers.map((b) => b.port)) + 1
+  for (const s of settings) {
+    const port = s.port ?? nextPort
+    if (port < 1 || port > 65_535) throw new ClusterError(`broker ${nextId} would listen on port ${port}, outside 1-65535; give it a port in the cluster config (broker.${nextId}.port)`)
+    const other = taken.get(port)
+    if (other !== undefined) throw new ClusterError(`brokers ${other} and ${nextId} would both listen on port ${port}`)
+    const b = brokerRecord(dataDir, nextId, port)
+    b.rack = s.rack ?? null
+    b.overrides = s.config ?? {...shared}
+    taken.set(port, b.id)
+    added.push(b)
+    nextId++
+    nextPort = Math.max(nextPort, port) + 1
+  }
+  state.brokers.push(...added)
+  return added
+}
+
+/** The broker configs every broker has with the same value: what a new broker inherits. */
+function sharedOverrides(brokers: readonly BrokerRecord[]): Record<string, string> {
+  const [first, ...rest] = brokers
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(first?.overrides ?? {})) if (rest.every((b) => b.overrides?.[key] === value)) out[key] = value
+  return out
 }
 
 export async function stopLocalCluster(opts: StopClusterOptions = {}): Promise<StopClusterResult> {

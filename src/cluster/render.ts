@@ -20,6 +20,10 @@ function quoteIfNeeded(s: string): string {
 
 export function startSummary(result: StartClusterResult): string {
   const n = result.status.brokers.length
+  const added = result.addedBrokerIds
+  if (added.length > 0) {
+    return `Local cluster grown from ${n - added.length} to ${plural(n, 'broker')} (started ${added.length === 1 ? 'broker' : 'brokers'} ${added.join(', ')}), bootstrap ${result.status.bootstrapServers}`
+  }
   const what = result.alreadyRunning ? 'already running' : 'started'
   return `Local cluster ${what}: ${plural(n, 'broker')}, bootstrap ${result.status.bootstrapServers}`
 }
