@@ -32,6 +32,7 @@ import type {FetchRequest} from '../protocol/generated/fetch-request.js'
 import type {FetchResponse} from '../protocol/generated/fetch-response.js'
 import type {PartitionData} from '../protocol/generated/fetch-response.js'
 import {ZERO_UUID} from '../protocol/primitives.js'
+import {entrySizeAt, LOG_OVERHEAD} from '../protocol/record-batch.js'
 import {Fetch, ListOffsets, OffsetForLeaderEpoch} from './apis.js'
 import type {ReplicationQuota} from './replication-quota.js'
 import {offsetTruncationState, UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET} from './truncation.js'
@@ -434,7 +435,7 @@ export class ReplicaFetcher {
   private append(s: FetchState, data: PartitionData): void {
     const p = s.partition
     const log = p.log
-    const records = data.records
+    const records = data.records === null ? null : wholeEntries(data.records)
     if (records !== null && records.length > 0) {
       const r = p.appendRecordsToFollower(records, s.currentLeaderEpoch)
       if (r.validBytes > 0) {
@@ -500,6 +501,23 @@ export class ReplicaFetcher {
     if (answer.errorCode !== ErrorCode.NONE) throw new Error(`ListOffsets answered ${errorName(answer.errorCode)}`)
     return Number(answer.offset)
   }
+}
+
+/**
+ * The whole batches at the start of fetched records. A leader's read stops at the size limit,
+ * mid-batch (as Kafka's does); the follower appends what is whole and fetches the rest next
+ * time, as Kafka's batch iterator ignores a partial last batch. Impossible lengths are left in
+ * for the append to report.
+ */
+export function wholeEntries(records: Buffer): Buffer {
+  let at = 0
+  for (;;) {
+    const size = entrySizeAt(records, at)
+    if (size === null || at + size > records.length) break
+    if (size <= LOG_OVERHEAD) return records
+    at += size
+  }
+  return at === records.length ? records : records.subarray(0, at)
 }
 
 function errorText(e: unknown): string {
