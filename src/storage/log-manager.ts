@@ -70,6 +70,8 @@ const key = (topic: string, partition: number) => `${topic}-${partition}`
 export class LogManager {
   readonly logDirs: readonly string[]
   private readonly logs = new Map<string, PartitionLog>()
+  /** Where logs not created yet must go (AlterReplicaLogDirs before the replica arrives). */
+  private readonly preferredLogDirs = new Map<string, string>()
   private readonly configFor: (topic: string) => LogConfig
   private readonly clock: () => number
   private readonly hadCleanShutdown = new Map<string, boolean>()
@@ -193,8 +195,9 @@ export class LogManager {
       if (opts.topicId) existing.assignTopicId(opts.topicId)
       return existing
     }
-    const parent = opts.logDir !== undefined ? resolve(opts.logDir) : this.nextLogDir()
+    const parent = opts.logDir !== undefined ? resolve(opts.logDir) : (this.preferredLogDirs.get(key(topic, partition)) ?? this.nextLogDir())
     if (!this.logDirs.includes(parent)) throw new KafkaStorageError(`Log dir ${parent} is not found in the config.`)
+    this.preferredLogDirs.delete(key(topic, partition))
     const log = PartitionLog.open(join(parent, logDirName(topic, partition)), {
       config: this.configFor(topic),
       topicId: opts.topicId ?? null,
@@ -203,6 +206,16 @@ export class LogManager {
     })
     this.logs.set(key(topic, partition), log)
     return log
+  }
+
+  /**
+   * Kafka's maybeUpdatePreferredLogDir: a replica not hosted yet will be created in `dir` (one of
+   * the configured log dirs) when it arrives.
+   */
+  setPreferredLogDir(topic: string, partition: number, dir: string): void {
+    const parent = resolve(dir)
+    if (!this.logDirs.includes(parent)) throw new KafkaStorageError(`Log dir ${parent} is not found in the config.`)
+    if (this.getLog(topic, partition) === undefined) this.preferredLogDirs.set(key(topic, partition), parent)
   }
 
   /** Apply a topic's new config to its logs. */
