@@ -19,6 +19,8 @@
 // Pure: brokers, the current assignment and partition sizes in; the target assignment, the moves
 // and per-broker figures out. All choices are deterministic (ties broken by ids and names).
 
+import {CommandError} from '../../cli/errors.js'
+
 export interface PlanBroker {
   id: number
   rack: string | null
@@ -112,8 +114,8 @@ export interface ReassignmentPlan {
   notes: string[]
 }
 
-/** The request cannot be planned: one line saying why. */
-export class PlanError extends Error {
+/** The request cannot be planned: one line saying why (exit 1). */
+export class PlanError extends CommandError {
   override name = 'PlanError'
 }
 
@@ -473,8 +475,9 @@ function planDrain(cluster: Cluster, remaining: number[], drained: Set<number>, 
   }
   if (extraFrom.size > 0) {
     const count = [...extraFrom.values()].reduce((a, b) => a + b, 0)
+    const names = [...extraFrom.keys()].sort((a, b) => a - b)
     notes.push(
-      `${count} replica${count === 1 ? '' : 's'} not on a drained broker also move${count === 1 ? 's' : ''}: the drained replicas could only go to broker${extraFrom.size === 1 ? '' : 's'} ${[...extraFrom.keys()].sort((a, b) => a - b).join(',')} (the partitions already use the other brokers, or racks require it), which would otherwise hold more than ${ceil} replicas.`,
+      `${count} replica${count === 1 ? '' : 's'} not on a drained broker also move${count === 1 ? 's' : ''}, for balance: broker${names.length === 1 ? '' : 's'} ${names.join(',')} must take drained replicas that can go nowhere else (their partitions already use the other brokers, or racks require it) and would otherwise hold even more than the even share of ${ceil} replicas.`,
     )
   }
   return touched
@@ -653,11 +656,11 @@ function balancePreferredLeaders(cluster: Cluster, touched: ReadonlySet<WorkPart
   for (const p of cluster.parts) bump(p.topic, p.replicas[0]!, 1)
   const g = (b: number) => global.get(b) ?? 0
   const t = (topic: string, b: number) => perTopic.get(topic)?.get(b) ?? 0
-  // The aim is the least sum of squared leader counts, per broker plus per topic and broker: even
-  // across brokers and even within each topic, neither at any price to the other. Handing p's
-  // leadership from a to b lowers that sum when the two differences add up to more than 2. Each
-  // switch lowers it, so this ends; the bound is a safeguard.
-  const gains = (topic: string, a: number, b: number) => g(a) - g(b) + t(topic, a) - t(topic, b) > 2
+  // The aim is the least weighted sum of squared leader counts: twice those per broker plus those
+  // per topic and broker, so brokers come out even first and each topic as even as that allows.
+  // Handing p's leadership from a to b lowers the sum when 2 (g(a) - g(b)) + t(a) - t(b) > 3.
+  // Each switch lowers it, so this ends; the bound is a safeguard.
+  const gains = (topic: string, a: number, b: number) => 2 * (g(a) - g(b)) + t(topic, a) - t(topic, b) > 3
   const order = [...touched].sort(byTopicPartition)
   for (let round = 0; round < 1000; round++) {
     let improved = false
@@ -670,7 +673,7 @@ function balancePreferredLeaders(cluster: Cluster, touched: ReadonlySet<WorkPart
           best = b
           continue
         }
-        const c = t(p.topic, b) + g(b) - t(p.topic, best) - g(best)
+        const c = t(p.topic, b) + 2 * g(b) - t(p.topic, best) - 2 * g(best)
         // Among equals, the partition's original preferred leader.
         if (c < 0 || (c === 0 && b === p.original[0])) best = b
       }
@@ -695,7 +698,7 @@ function balancePreferredLeaders(cluster: Cluster, touched: ReadonlySet<WorkPart
   const squares = () => {
     let sum = 0
     for (const m of perTopic.values()) for (const v of m.values()) sum += v * v
-    for (const v of global.values()) sum += v * v
+    for (const v of global.values()) sum += 2 * v * v
     return sum
   }
   const lead = (p: WorkPartition, b: number) => {

@@ -4,11 +4,14 @@
 // unless it says so; a replication-factor change keeps the existing replicas; racks and the
 // distinctness of replicas hold everywhere. Each family also sums the replicas Kafka's
 // --generate (a full recomputation with assignReplicas) would move for the same change, and logs
-// the saving.
+// the saving. Then what the plan prints.
 
 import {describe, expect, it} from 'vitest'
 
+import {planData, renderPlanTable, renderPlanText} from '../../../src/admin/reassign/plan-render.js'
+import type {PlanRunResult} from '../../../src/admin/reassign/plan-run.js'
 import {type PlanBroker, PlanError, type PlanInput, type PlanPartition, planReassignment, type ReassignmentPlan} from '../../../src/admin/reassign/planner.js'
+import {formatReassignmentJson, parseReassignmentJson} from '../../../src/admin/reassign/reassignment-json.js'
 import {assignReplicas} from '../../../src/controller/replica-placement.js'
 
 /** mulberry32: small and deterministic. */
@@ -512,5 +515,72 @@ describe('errors, one line each', () => {
     const request = {kind: 'replication-factor', topic: 't', replicationFactor: 3} as const
     expect(() => planReassignment({brokers: mixed, partitions, request})).toThrow(/^Not all brokers have rack information\. Add --disable-rack-aware/)
     expect(planReassignment({brokers: mixed, partitions, request, rackAware: false}).target[0]!.replicas).toHaveLength(3)
+  })
+})
+
+describe('what the plan prints', () => {
+  const brokers: PlanBroker[] = [1, 2, 3, 4].map((id) => ({id, rack: null}))
+
+  function result(input: PlanInput, outputFile: string | null = null): PlanRunResult {
+    const plan = planReassignment(input)
+    const json = (after: boolean) => formatReassignmentJson(plan.changes.map((c) => ({topic: c.topic, partition: c.partition, replicas: after ? c.after : c.before})))
+    return {plan, topics: [...new Set(input.partitions.map((p) => p.topic))].sort(), currentJson: json(false), proposedJson: plan.changes.length > 0 ? json(true) : null, outputFile}
+  }
+
+  it('a before/after line per broker, the moves, the totals and Kafka’s two JSON blocks', async () => {
+    const partitions: PlanPartition[] = [
+      [1, 2],
+      [2, 3],
+      [3, 1],
+      [1, 3],
+      [2, 1],
+      [3, 2],
+    ].map((replicas, partition) => ({topic: 'orders', partition, replicas, sizeBytes: 1024 * (partition + 1)}))
+    const r = result({brokers, partitions, request: {kind: 'add-brokers', brokers: [4]}})
+    const text = await renderPlanText(r)
+    const lines = text.split('\n')
+    expect(lines[0]).toBe('Plan: add broker 4 (topic orders)')
+    expect(lines[2]).toMatch(/^Broker\s+Replicas\s+Preferred leaders\s+Size$/)
+    expect(text).toMatch(/^4 \(new\)\s+0 -> 3\s+0 -> 1\s+0 B -> [\d.]+ KB$/m)
+    expect(text).toContain('Partition moves (3):')
+    for (const c of r.plan.changes) expect(text).toMatch(new RegExp(`^orders\\s+${c.partition}\\s+${c.before.join(',')} -> ${c.after.join(',')}\\s+\\d -> 4\\s`, 'm'))
+    expect(text).toMatch(new RegExp(`^Total: 3 replicas to copy, [\\d.]+ KB \\(${r.plan.bytesToMove} bytes\\); 3 partitions change\\.$`, 'm'))
+    expect(text).toContain(`\nCurrent partition replica assignment\n${r.currentJson}\n\nProposed partition reassignment configuration\n${r.proposedJson}`)
+    expect(text).not.toContain('Extra moves')
+    // Kafka's format, readable back by the same parser --execute uses.
+    expect(parseReassignmentJson(r.proposedJson!).map((e) => e.replicas)).toEqual(r.plan.changes.map((c) => c.after))
+
+    const saved = await renderPlanText({...r, outputFile: '/tmp/grow.json'})
+    expect(saved).toContain('Proposed partition reassignment configuration written to /tmp/grow.json\nRun it with: tskafka reassign --execute --reassignment-json-file /tmp/grow.json')
+    expect(saved).not.toContain(r.proposedJson!)
+    const table = await renderPlanTable(r)
+    expect(table).toMatch(/│ 4 \(new\)\s+│ 0 -> 3\s+│/)
+    const data = planData(r) as {reassignment: {version: number; partitions: unknown[]}; replicasMoved: number}
+    expect(data.reassignment.version).toBe(1)
+    expect(data.reassignment.partitions).toHaveLength(3)
+    expect(data.replicasMoved).toBe(3)
+  })
+
+  it('extra moves of a drain under their own heading, and a note saying why', async () => {
+    const partitions: PlanPartition[] = []
+    for (let i = 0; i < 6; i++) partitions.push({topic: 'a', partition: i, replicas: i % 2 === 0 ? [1, 2] : [2, 1], sizeBytes: 10})
+    for (let i = 0; i < 6; i++) partitions.push({topic: 'b', partition: i, replicas: i % 2 === 0 ? [3, 4] : [4, 3], sizeBytes: 10})
+    const r = result({brokers, partitions, request: {kind: 'drain-brokers', brokers: [4]}})
+    const text = await renderPlanText(r)
+    expect(text.split('\n')[0]).toBe('Plan: drain broker 4 (topics a, b)')
+    expect(text).toMatch(/^4 \(drained\)\s+6 -> 0\s+3 -> 0\s/m)
+    const extraAt = text.indexOf(`Extra moves required for balance: replicas NOT on a drained broker (${r.plan.extraMoves}):`)
+    expect(extraAt).toBeGreaterThan(text.indexOf('Partition moves ('))
+    for (const c of r.plan.changes.filter((x) => x.extra)) expect(text.slice(extraAt)).toMatch(new RegExp(`^a\\s+${c.partition}\\s`, 'm'))
+    expect(text).toMatch(/^Note: \d+ replicas? not on a drained broker also moves?, for balance: broker/m)
+    expect(text).toMatch(new RegExp(`; ${r.plan.extraMoves} of them extra moves for balance;`))
+  })
+
+  it('nothing to move: no JSON, and the reason', async () => {
+    const r = result({brokers, partitions: [{topic: 't', partition: 0, replicas: [1, 2], sizeBytes: 1}], request: {kind: 'replication-factor', topic: 't', replicationFactor: 2}})
+    const text = await renderPlanText(r)
+    expect(text).toContain('Nothing to move: the plan leaves every replica where it is.')
+    expect(text).toContain('Note: Every partition of t already has 2 replicas: nothing to change.')
+    expect(text).not.toContain('Proposed partition reassignment configuration')
   })
 })
