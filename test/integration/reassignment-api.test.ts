@@ -4,8 +4,9 @@
 //     another goes from RF 1 to RF 3, while a kafkajs producer (acks=-1) keeps writing: every
 //     acknowledged record is readable afterwards, in order, and the removed replica's log is
 //     deleted from its broker's disk;
-//   - a move onto a stopped broker stays in progress (ListPartitionReassignments shows it) until it
-//     is cancelled, which restores the original replicas;
+//   - a move onto a stopped broker stays in progress (ListPartitionReassignments shows it, and
+//     `tskafka topics --describe` prints it as kafka-topics.sh does) until it is cancelled, which
+//     restores the original replicas;
 //   - Kafka's per-partition errors for unknown topics and partitions, unregistered and duplicate
 //     brokers, and a cancellation with nothing in progress.
 
@@ -21,11 +22,14 @@ import {startCluster, type StartedCluster} from '../../src/index.js'
 import {ErrorCode} from '../../src/protocol/errors.js'
 import type {AlterPartitionReassignmentsResponse} from '../../src/protocol/generated/alter-partition-reassignments-response.js'
 import {sleep, waitForPartitions} from '../chaos/cluster-probe.js'
+import {assertCliBuilt, runCli} from '../compat/helpers/cli.js'
+import {describeRun, runKafkaTool} from '../helpers/peers.js'
 
 let cluster: StartedCluster
 let kafka: Kafka
 
 beforeAll(async () => {
+  assertCliBuilt()
   cluster = await startCluster({
     brokers: 3,
     config: {
@@ -191,6 +195,12 @@ describe('partition reassignment', () => {
       const meanwhile = await waitForPartitions(brokers, 'stuck', (ps) => ps[0] !== undefined, 10_000, 'the topic')
       expect(meanwhile[0]!.replicas).toEqual([2, 3, 1])
       expect(meanwhile[0]!.isr.sort()).toEqual([1, 2])
+      // Both tools show the move in progress, with the same text.
+      const ours = await runCli(['topics', '--describe', '--topic', 'stuck', '--bootstrap-server', cluster.bootstrapServers])
+      const theirs = await runKafkaTool('kafka-topics.sh', ['--describe', '--topic', 'stuck', '--bootstrap-server', cluster.bootstrapServers])
+      expect(ours.code, describeRun('tskafka topics', ours)).toBe(0)
+      expect(ours.stdout).toContain('\tReplicas: 2,3,1\tIsr: 1,2\tAdding Replicas: 3\tRemoving Replicas: 1\tElr: \tLastKnownElr: ')
+      expect(ours.stdout.replace(/TopicId: \S+/, '')).toBe(theirs.stdout.replace(/TopicId: \S+/, ''))
 
       const cancelled = await alter([{name: 'stuck', partitions: [{partitionIndex: 0, replicas: null}]}])
       expect(cancelled.responses[0]!.partitions[0]).toEqual({partitionIndex: 0, errorCode: 0, errorMessage: null})
