@@ -372,7 +372,8 @@ async function launchBrokers(
   readyTimeoutMs: number,
 ): Promise<number> {
   for (const b of toStart) {
-    await assertPortFree(b.host, b.port)
+    // A broker added to a running cluster cannot take another --port: only the cluster config can move it.
+    await assertPortFree(b.host, b.port, 'port', added.includes(b) ? `set another for it in the cluster config (broker.${b.id}.port, with --config)` : undefined)
     if (b.controllerPort != null) await assertPortFree(b.host, b.controllerPort, 'controller port')
   }
 
@@ -799,12 +800,12 @@ async function waitUntilClusterReady(
 
 function ignoreError(): void {}
 
-async function assertPortFree(host: string, port: number, what = 'port'): Promise<void> {
+async function assertPortFree(host: string, port: number, what = 'port', portHint?: string): Promise<void> {
   const error = await tryBind(host, port)
   if (!error) return
   if (error.code === 'EADDRINUSE') {
     const kafka = await isBrokerResponding(host, port, 500)
-    const hint = what === 'port' ? 'choose another with --port' : 'set another in the cluster config (controller-port)'
+    const hint = what === 'port' ? (portHint ?? 'choose another with --port') : 'set another in the cluster config (controller-port)'
     throw new ClusterError(
       kafka
         ? `${what} ${port} on ${host} is already used by another Kafka broker (not this local cluster); ${hint}`

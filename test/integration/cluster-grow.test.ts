@@ -3,10 +3,11 @@
 //   - startCluster(3).addBroker(): broker 4 is registered and unfenced (kafkajs describeCluster),
 //     not a quorum voter, in bootstrapServers, and a topic created afterwards places replicas on it;
 //   - the CLI: `tskafka cluster start --brokers 3`, then `--brokers 4` on the running cluster starts
-//     only broker 4; a smaller --brokers is a warning; a lone broker refuses to grow (a quorum
+//     only broker 4; a taken port is one error line; --config sets the new broker's port, rack and
+//     configs; the grown cluster restarts whole; a smaller --brokers is a warning; a lone broker refuses to grow (a quorum
 //     change) with one error line.
 
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -187,14 +188,43 @@ describe('tskafka cluster start on a running cluster', () => {
     expect(readState(dataDir).brokers).toHaveLength(4)
   }, 60_000)
 
-  it('the grown cluster stops and starts again with all four brokers, broker 4 still broker-only', async () => {
+  it('a taken port for the new broker: one error line naming the config that moves it; then --config places and racks it', async () => {
+    const dataDir = join(home, 'three')
+    const next = Math.max(...readState(dataDir).brokers.map((b) => b.port)) + 1
+    // Drops whatever connects (the probe that asks whether a broker listens there), so close() completes.
+    const blocker = createServer((socket) => socket.destroy())
+    await new Promise<void>((ok) => blocker.listen({host: '127.0.0.1', port: next, exclusive: true}, ok))
+    try {
+      const refused = await runCli(['cluster', 'start', '--brokers', '5', '--data-dir', dataDir], {env: env()})
+      expect(refused.code).toBe(1)
+      expect(refused.stderr.trim().split('\n')).toEqual([
+        `Error: port ${next} on 127.0.0.1 is already in use by another program; set another for it in the cluster config (broker.5.port, with --config)`,
+      ])
+      expect(readState(dataDir).brokers).toHaveLength(4)
+    } finally {
+      await new Promise<void>((ok) => blocker.close(() => ok()))
+    }
+    const port = await freePortRange(1)
+    const config = join(home, 'grow.yaml')
+    writeFileSync(config, `broker:\n  5: {port: ${port}, rack: r5, config: {num.io.threads: 3}}\n`)
+    const grown = await runCli(['cluster', 'start', '--brokers', '5', '--config', config, '--data-dir', dataDir], {env: env()})
+    expect(grown.code).toBe(0)
+    expect(grown.stdout.split('\n')[0]).toMatch(new RegExp(`^Local cluster grown from 4 to 5 brokers \\(started broker 5\\), bootstrap .*,127\\.0\\.0\\.1:${port}$`))
+    expect(grown.stderr.trim()).toBe('Warning: --config applied to the new broker only: the running brokers keep their configuration until the cluster is stopped')
+    expect(grown.stdout.split('\n').find((l) => /^5\s/.test(l))).toMatch(new RegExp(`^5\\s+\\d+\\s+${port}\\s+running\\s+r5\\s+observer\\s`))
+    const props = readFileSync(join(dataDir, 'broker-5', 'server.properties'), 'utf8')
+    expect(props).toMatch(/^broker\.rack=r5$/m)
+    expect(props).toMatch(/^num\.io\.threads=3$/m)
+  }, 60_000)
+
+  it('the grown cluster stops and starts again with all its brokers, the added ones still broker-only', async () => {
     const dataDir = join(home, 'three')
     const stopped = await runCli(['cluster', 'stop', '--data-dir', dataDir], {env: env()})
     expect(stopped.code).toBe(0)
     const again = await runCli(['cluster', 'start', '--data-dir', dataDir], {env: env()})
     expect(again.stderr).toBe('')
-    expect(again.stdout.split('\n')[0]).toMatch(/^Local cluster started: 4 brokers, /)
-    expect(readState(dataDir).brokers.map((b) => b.controllerPort === null)).toEqual([false, false, false, true])
+    expect(again.stdout.split('\n')[0]).toMatch(/^Local cluster started: 5 brokers, /)
+    expect(readState(dataDir).brokers.map((b) => b.controllerPort === null)).toEqual([false, false, false, true, true])
     const stoppedAgain = await runCli(['cluster', 'stop', '--data-dir', dataDir], {env: env()})
     expect(stoppedAgain.code).toBe(0)
   }, 120_000)
