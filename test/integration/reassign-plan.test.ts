@@ -5,9 +5,11 @@
 //     where they were, and every record readable;
 //   - draining broker 3 over every topic is refused in one line while a topic has RF 3; over a
 //     topic with RF 2 the plan moves only the replicas on broker 3, and after `tskafka reassign
-//     --execute` and `--verify --wait` broker 3 holds nothing and every other replica stayed put.
+//     --execute` and `--verify --wait` broker 3 holds nothing and every other replica stayed put;
+//   - the cluster grows to 4 brokers (StartedCluster.addBroker): `plan --add-broker 4` moves onto
+//     broker 4 only, exactly its even share, and once executed every record is still there.
 
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -77,11 +79,10 @@ async function produce(topic: string, partitions: number, count: number): Promis
   return sent
 }
 
-/** Reads every partition from the start until it has `expected` records per partition. */
-async function consumeAll(topic: string, expected: Map<number, string[]>): Promise<Map<number, string[]>> {
+/** Reads every partition from the start until it has `want` records (all of `expected` by default). */
+async function consumeAll(topic: string, expected: Map<number, string[]>, want = [...expected.values()].reduce((n, v) => n + v.length, 0)): Promise<Map<number, string[]>> {
   const consumer = kafka.consumer({groupId: `plan-check-${topic}-${Date.now()}`})
   const got = new Map<number, string[]>()
-  const want = [...expected.values()].reduce((n, v) => n + v.length, 0)
   await consumer.connect()
   try {
     await consumer.subscribe({topic, fromBeginning: true})
@@ -193,5 +194,62 @@ describe('tskafka reassign plan', () => {
     }
     const read = await consumeAll('drain-me', sent)
     for (const [p, values] of sent) expect(read.get(p)).toEqual(values)
+  })
+
+  it('grows to 4 brokers: --add-broker 4 moves its even share onto broker 4 and nothing else', async () => {
+    const added = await cluster.addBroker()
+    expect(added.id).toBe(4)
+    const topics = ['drain-me', 'rf-up']
+    const before = new Map<string, number[]>()
+    for (const t of topics) for (const p of (await describeTopic(brokers(), t))!) before.set(`${t}-${p.partition}`, p.replicas)
+    const load = new Map<number, number>()
+    for (const r of before.values()) for (const b of r) load.set(b, (load.get(b) ?? 0) + 1)
+    const total = [...load.values()].reduce((n, x) => n + x, 0)
+    // Broker 4 takes at least the even share, and more while an old broker is above the ceiling.
+    const ceil = Math.ceil(total / 4)
+    const excess = [...load.values()].reduce((n, x) => n + Math.max(0, x - ceil), 0)
+    const share = Math.min(ceil, Math.max(Math.floor(total / 4), excess))
+    const file = join(dir, 'grow.json')
+    const planned = await runCli(['reassign', 'plan', '--add-broker', '4', '--output-file', file, ...bootstrap])
+    expect(planned.stderr).toBe('')
+    expect(planned.code).toBe(0)
+    expect(planned.stdout.split('\n')[0]).toBe('Plan: add broker 4 (topics drain-me, rf-up)')
+    expect(planned.stdout).toMatch(new RegExp(`^4 \\(new\\)\\s+0 -> ${share}\\s`, 'm'))
+    expect(planned.stdout).toMatch(new RegExp(`^Total: ${share} replicas to copy, `, 'm'))
+    const json = readJson(file)
+    for (const p of json.partitions) {
+      const was = before.get(`${p.topic}-${p.partition}`)!
+      expect(p.replicas.filter((b) => !was.includes(b))).toEqual([4])
+      expect(was.filter((b) => !p.replicas.includes(b))).toHaveLength(1)
+    }
+    // The same change by Kafka's method: --generate over brokers 1-4 recomputes every partition.
+    const topicsFile = join(dir, 'topics.json')
+    writeFileSync(topicsFile, JSON.stringify({version: 1, topics: topics.map((topic) => ({topic}))}))
+    const generated = await runCli(['reassign', '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '1,2,3,4', ...bootstrap])
+    expect(generated.code, generated.stderr).toBe(0)
+    const proposed = JSON.parse(generated.stdout.split('Proposed partition reassignment configuration\n')[1]!) as ReturnType<typeof readJson>
+    const generateMoves = proposed.partitions.reduce((n, p) => n + p.replicas.filter((b) => !before.get(`${p.topic}-${p.partition}`)!.includes(b)).length, 0)
+    console.log(`grow 3 -> 4 brokers over ${total} replicas: reassign plan moves ${share}, reassign --generate (Kafka's placement) ${generateMoves}`)
+    expect(generateMoves).toBeGreaterThan(share)
+
+    const sent = await produce('drain-me', 6, 10)
+    const executed = await runCli(['reassign', '--execute', '--reassignment-json-file', file, ...bootstrap])
+    expect(executed.code, executed.stderr).toBe(0)
+    const verified = await runCli(['reassign', '--verify', '--wait', '--timeout', '30s', '--reassignment-json-file', file, ...bootstrap])
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0)
+    let onNew = 0
+    for (const t of topics) {
+      for (const p of (await describeTopic(brokers(), t))!) {
+        if (p.replicas.includes(4)) onNew++
+        expect(p.isr.length).toBe(p.replicas.length)
+      }
+    }
+    expect(onNew).toBe(share)
+    // The earlier test's 20 records per partition, then these 10.
+    const read = await consumeAll('drain-me', sent, 6 * 30)
+    for (const [p, values] of sent) {
+      expect(read.get(p)).toHaveLength(30)
+      expect(read.get(p)!.slice(-10)).toEqual(values)
+    }
   })
 })
