@@ -127,7 +127,14 @@ async function runCase(cluster: StartedCluster, rateMB: number): Promise<Result>
     }
     const seconds = (Date.now() - start) / 1000
     const first = samples.find((s) => s.size > samples[0]!.size + 1_100_000)
-    const last = samples.findLast((s, i) => i > 0 && s.size > samples[i - 1]!.size) ?? samples.at(-1)!
+    // The last sample where the segment grew.
+    let last = samples.at(-1)!
+    for (let i = samples.length - 1; i > 0; i--) {
+      if (samples[i]!.size > samples[i - 1]!.size) {
+        last = samples[i]!
+        break
+      }
+    }
     const sustained = first !== undefined && last.t > first.t ? (last.size - first.size) / ((last.t - first.t) / 1000) : NaN
 
     await alterConfigs(leader, ConfigResourceType.BROKER, '', {'leader.replication.throttled.rate': null, 'follower.replication.throttled.rate': null})

@@ -5,12 +5,16 @@
 //     leader/follower.replication.throttled.replicas ("*"), whether the rate is set for the
 //     broker itself or as the cluster default;
 //   - with the throttle configs deleted, the next lag catches up, and the follower's segment is
-//     byte-identical to the leader's.
+//     byte-identical to the leader's;
+//   - Kafka's kafka-reassign-partitions.sh --execute --throttle moves a ~5 MB partition onto a
+//     broker that had no replica at about the throttle, and --verify removes the throttle configs
+//     it set once the move is done.
 // Only a lower bound on the throttled time is asserted (load only slows things down); the
 // measured rate is logged for the record.
 
 import {randomBytes} from 'node:crypto'
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {Kafka, logLevel} from 'kafkajs'
@@ -21,7 +25,7 @@ import {BrokerConnection} from '../../src/client/connection.js'
 import {startCluster, type StartedCluster} from '../../src/index.js'
 import {encodeRecordBatch} from '../../src/protocol/record-batch.js'
 import {sleep, waitForPartitions, type PartitionView} from '../chaos/cluster-probe.js'
-import {assertPeers, describeRun, runKafkaTool} from '../helpers/peers.js'
+import {assertPeers, describeRun, runKafkaTool, type RunResult} from '../helpers/peers.js'
 
 /** Client JVMs that start fast on a small machine. */
 const TOOL_ENV = {KAFKA_HEAP_OPTS: '-Xmx256m', KAFKA_JVM_PERFORMANCE_OPTS: '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData'}
@@ -54,10 +58,22 @@ const brokers = () => cluster.brokers
 const broker = (id: number) => cluster.brokers.find((b) => b.id === id)!
 const bootstrapOf = (id: number) => `${broker(id).host}:${broker(id).port}`
 
-async function kafkaConfigs(args: string[]): Promise<string> {
-  const r = await runKafkaTool('kafka-configs', ['--bootstrap-server', bootstrapOf(LEADER), ...args], {env: TOOL_ENV, timeoutMs: 90_000})
-  if (r.code !== 0) throw new Error(describeRun(`kafka-configs ${args.join(' ')}`, r))
+async function kafkaTool(tool: string, args: string[]): Promise<string> {
+  const r: RunResult = await runKafkaTool(tool, ['--bootstrap-server', bootstrapOf(LEADER), ...args], {env: TOOL_ENV, timeoutMs: 90_000})
+  if (r.code !== 0) throw new Error(describeRun(`${tool} ${args.join(' ')}`, r))
   return r.stdout
+}
+
+const kafkaConfigs = (args: string[]) => kafkaTool('kafka-configs', args)
+
+async function createTopic(topic: string, replicas: number[]): Promise<void> {
+  const admin = new Kafka({clientId: 'throttle-test', brokers: [bootstrapOf(LEADER)], logLevel: logLevel.NOTHING}).admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({waitForLeaders: true, topics: [{topic, replicaAssignment: [{partition: 0, replicas}]}]})
+  } finally {
+    await admin.disconnect()
+  }
 }
 
 /** Appends `bytes` of incompressible records to partition 0 with acks=1, in 100 KB batches. */
@@ -125,20 +141,21 @@ async function catchUp(timeoutMs: number): Promise<{seconds: number; sustainedRa
   const seconds = (Date.now() - start) / 1000
   // From the first sample past the first fetch's burst to the last growth.
   const first = samples.find((s) => s.size > samples[0]!.size + 1_100_000)
-  const last = samples.findLast((s, i) => i > 0 && s.size > samples[i - 1]!.size) ?? samples.at(-1)!
+  // The last sample where the segment grew.
+  let last = samples.at(-1)!
+  for (let i = samples.length - 1; i > 0; i--) {
+    if (samples[i]!.size > samples[i - 1]!.size) {
+      last = samples[i]!
+      break
+    }
+  }
   const sustainedRate = first !== undefined && last.t > first.t ? (last.size - first.size) / ((last.t - first.t) / 1000) : NaN
   return {seconds, sustainedRate}
 }
 
 describe('replication throttles (kafka-configs.sh)', () => {
   it('a lagging follower catches up no faster than the throttle; without it, at once and byte-identical', async () => {
-    const admin = new Kafka({clientId: 'throttle-test', brokers: [bootstrapOf(LEADER)], logLevel: logLevel.NOTHING}).admin()
-    await admin.connect()
-    try {
-      await admin.createTopics({waitForLeaders: true, topics: [{topic: TOPIC, replicaAssignment: [{partition: 0, replicas: [LEADER, FOLLOWER]}]}]})
-    } finally {
-      await admin.disconnect()
-    }
+    await createTopic(TOPIC, [LEADER, FOLLOWER])
     await waitForPartitions(brokers, TOPIC, isr([LEADER, FOLLOWER]), 30_000, `${TOPIC} fully replicated`)
 
     const missed = await lagFollower(6_000_000)
@@ -172,5 +189,66 @@ describe('replication throttles (kafka-configs.sh)', () => {
     const leaderLog = segmentBytes(LEADER, `${TOPIC}-0`)
     expect(leaderLog.length).toBe(missed + missedAgain)
     expect(segmentBytes(FOLLOWER, `${TOPIC}-0`).equals(leaderLog)).toBe(true)
+  }, 240_000)
+
+  it('kafka-reassign-partitions.sh --throttle moves a partition at about the throttle; --verify removes the throttles', async () => {
+    const topic = 'moving'
+    const target = 2
+    await createTopic(topic, [LEADER])
+    const bytes = await produce(topic, 5_000_000)
+    const original = segmentBytes(LEADER, `${topic}-0`)
+    expect(segmentSize(target, `${topic}-0`)).toBe(0)
+
+    const dir = mkdtempSync(join(tmpdir(), 'throttle-reassign-'))
+    try {
+      const file = join(dir, 'reassignment.json')
+      writeFileSync(file, JSON.stringify({version: 1, partitions: [{topic, partition: 0, replicas: [target], log_dirs: ['any']}]}))
+      // The new replica's segment, sampled from before the tool starts until the move is done.
+      const samples: Array<{t: number; size: number}> = []
+      let done = false
+      const sampler = (async () => {
+        while (!done) {
+          samples.push({t: Date.now(), size: segmentSize(target, `${topic}-0`)})
+          await sleep(100)
+        }
+      })()
+      try {
+        const executed = await kafkaTool('kafka-reassign-partitions', ['--reassignment-json-file', file, '--execute', '--throttle', String(RATE)])
+        expect(executed).toContain(`The inter-broker throttle limit was set to ${RATE} B/s`)
+        expect(executed).toContain(`Successfully started partition reassignment for ${topic}-0`)
+        await waitForPartitions(brokers, topic, (ps) => ps.length > 0 && ps[0]!.replicas.join() === String(target) && ps[0]!.leader === target, 90_000, `${topic} moved to broker ${target}`)
+      } finally {
+        done = true
+        await sampler
+      }
+      // From the first bytes on the new replica to the last.
+      const first = samples.find((x) => x.size > 0)
+      let last = samples.at(-1)!
+      for (let i = samples.length - 1; i > 0; i--) {
+        if (samples[i]!.size > samples[i - 1]!.size) {
+          last = samples[i]!
+          break
+        }
+      }
+      expect(first).toBeDefined()
+      const seconds = Math.max(0.1, (last.t - first!.t) / 1000)
+      console.log(`throttled reassignment: ${(bytes / 1e6).toFixed(2)} MB moved in ${seconds.toFixed(2)} s = ${(bytes / seconds / 1e6).toFixed(2)} MB/s, throttle ${(RATE / 1e6).toFixed(2)} MB/s`)
+      // The first fetch may take one replica.fetch.max.bytes at once (the rate's first window).
+      expect(seconds).toBeGreaterThanOrEqual(0.5 * ((bytes - 1_048_576) / RATE))
+      expect(segmentBytes(target, `${topic}-0`).equals(original)).toBe(true)
+
+      const verified = await kafkaTool('kafka-reassign-partitions', ['--reassignment-json-file', file, '--verify'])
+      expect(verified).toContain(`Reassignment of partition ${topic}-0 is completed.`)
+      expect(verified).toContain('Clearing broker-level throttles on brokers')
+      expect(verified).toContain(`Clearing topic-level throttles on topic ${topic}`)
+      const topicConfigs = await kafkaConfigs(['--entity-type', 'topics', '--entity-name', topic, '--describe'])
+      expect(topicConfigs).not.toContain('replication.throttled.replicas')
+      for (const id of [LEADER, target]) {
+        const brokerConfigs = await kafkaConfigs(['--entity-type', 'brokers', '--entity-name', String(id), '--describe'])
+        expect(brokerConfigs).not.toContain('replication.throttled.rate')
+      }
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   }, 240_000)
 })
