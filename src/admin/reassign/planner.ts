@@ -351,6 +351,12 @@ function planAddBrokers(cluster: Cluster, eligible: number[], added: number[], n
   const old = eligible.filter((b) => !addedSet.has(b))
   const total = old.reduce((sum, b) => sum + cluster.loadOf(b), 0)
   const {floor, ceil} = evenBounds(total, eligible.length)
+  const idle = old.filter((b) => cluster.loadOf(b) === 0)
+  if (idle.length > 0) {
+    notes.push(
+      `Broker${idle.length === 1 ? '' : 's'} ${idle.join(',')} hold${idle.length === 1 ? 's' : ''} no replicas of these topics either and get${idle.length === 1 ? 's' : ''} none: name ${idle.length === 1 ? 'it' : 'them'} in --add-broker too to share the load.`,
+    )
+  }
   const touched = new Set<WorkPartition>()
   for (;;) {
     const overloaded = old.some((b) => cluster.loadOf(b) > ceil)

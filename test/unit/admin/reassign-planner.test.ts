@@ -584,3 +584,15 @@ describe('what the plan prints', () => {
     expect(text).not.toContain('Proposed partition reassignment configuration')
   })
 })
+
+describe('--add-broker with an idle broker it was not told about', () => {
+  it('moves onto the named broker only and says the idle one could share the load', () => {
+    const brokers: PlanBroker[] = [1, 2, 3, 4, 5].map((id) => ({id, rack: null}))
+    const partitions: PlanPartition[] = Array.from({length: 6}, (_, i) => ({topic: 't', partition: i, replicas: [1 + (i % 3), 1 + ((i + 1) % 3)], sizeBytes: 1}))
+    const plan = planReassignment({brokers, partitions, request: {kind: 'add-brokers', brokers: [5]}})
+    for (const m of plan.moves) expect(m.to).toBe(5)
+    // 12 replicas over 5 brokers: brokers 1-3 hold 4, above the ceiling of 3, so 5 takes one from each.
+    expect(plan.replicasMoved).toBe(3)
+    expect(plan.notes).toEqual(['Broker 4 holds no replicas of these topics either and gets none: name it in --add-broker too to share the load.'])
+  })
+})
