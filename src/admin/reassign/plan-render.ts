@@ -96,6 +96,7 @@ async function render(result: PlanRunResult, layout: Layout): Promise<string> {
   const extra = plan.changes.filter((c) => c.extra)
   if (plan.changes.length === 0) {
     out.push('', 'Nothing to move: the plan leaves every replica where it is.')
+    if (result.outputFileSkipped !== undefined) out.push(`No reassignment file written to ${result.outputFileSkipped}.`)
   } else {
     if (ordinary.length > 0) {
       const rows = changeRows(plan, ordinary)

@@ -34,6 +34,8 @@ export interface PlanRunResult {
   proposedJson: string | null
   /** Where the proposed JSON was written, if anywhere. */
   outputFile: string | null
+  /** --output-file when nothing was written to it (the plan changes nothing). */
+  outputFileSkipped?: string
 }
 
 export async function runPlan(client: KafkaClient, opts: PlanRunOptions): Promise<PlanRunResult> {
@@ -55,7 +57,8 @@ export async function runPlan(client: KafkaClient, opts: PlanRunOptions): Promis
     }
     outputFile = opts.outputFile
   }
-  return {plan, topics, currentJson, proposedJson, outputFile}
+  const skipped = opts.outputFile !== undefined && outputFile === null ? {outputFileSkipped: opts.outputFile} : {}
+  return {plan, topics, currentJson, proposedJson, outputFile, ...skipped}
 }
 
 /** The topics to plan over: --topics (each must exist), the --topic of an RF change, or every non-internal topic. */

@@ -582,6 +582,7 @@ describe('what the plan prints', () => {
     expect(text).toContain('Nothing to move: the plan leaves every replica where it is.')
     expect(text).toContain('Note: Every partition of t already has 2 replicas: nothing to change.')
     expect(text).not.toContain('Proposed partition reassignment configuration')
+    expect(await renderPlanText({...r, outputFileSkipped: 'rf.json'})).toContain('\nNo reassignment file written to rf.json.')
   })
 })
 
