@@ -378,11 +378,16 @@ function planAddBrokers(cluster: Cluster, eligible: number[], added: number[], n
       }
     }
     if (!moved) {
+      // Without racks some replica can always move while a giver holds two more than a receiver.
       const short = added.filter((b) => cluster.loadOf(b) < floor)
-      if (short.length > 0) {
-        notes.push(
-          `Rack constraints limit how many replicas ${short.map((b) => `broker ${b}`).join(', ')} can take: an even spread is ${floor === ceil ? floor : `${floor}-${ceil}`} replicas per broker.`,
-        )
+      const heavy = old.filter((b) => cluster.loadOf(b) > ceil)
+      const even = floor === ceil ? `${floor}` : `${floor}-${ceil}`
+      const said = [
+        ...short.map((b) => `broker ${b} takes only ${cluster.loadOf(b)}`),
+        ...heavy.map((b) => `broker ${b} keeps ${cluster.loadOf(b)}`),
+      ]
+      if (said.length > 0) {
+        notes.push(`Rack constraints limit the balance (no partition may lose a rack): ${said.join(', ')} replicas, where an even spread is ${even} per broker.`)
       }
       break
     }

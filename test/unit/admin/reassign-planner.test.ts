@@ -239,7 +239,7 @@ describe('--add-broker', () => {
     for (const m of plan.moves) expect(m.from).toBe(1)
     for (const t of plan.target) expect(rackCount(t.replicas, brokers)).toBe(3)
     expect(plan.replicasMoved).toBe(4)
-    expect(plan.notes.join(' ')).toMatch(/Rack constraints limit how many replicas broker 4 can take/)
+    expect(plan.notes).toEqual(['Rack constraints limit the balance (no partition may lose a rack): broker 4 takes only 4, broker 2 keeps 8, broker 3 keeps 8 replicas, where an even spread is 6 per broker.'])
   })
 
   it('a worked example: 3 brokers with 6 partitions at RF 2 grow to 4', () => {
