@@ -377,6 +377,8 @@ export class ReplicaManager implements MetadataListener {
     if (byIndex !== undefined) this.fetcherManager?.removePartitions([...byIndex.values()])
     this.partitions.delete(topic)
     this.topicConfigs.delete(topic)
+    this.leaderQuota.removeThrottle(topic)
+    this.followerQuota.removeThrottle(topic)
     const indexes = new Set<number>(byIndex?.keys() ?? [])
     for (let i = 0; i < partitionCount; i++) indexes.add(i)
     for (const i of indexes) {

@@ -9,6 +9,12 @@
 //   - Kafka's kafka-reassign-partitions.sh --execute --throttle moves a ~5 MB partition onto a
 //     broker that had no replica at about the throttle, and --verify removes the throttle configs
 //     it set once the move is done.
+// And on in-process brokers, where the quotas themselves can be looked at:
+//   - the configs reach every broker: a broker's own rate over the cluster default, the
+//     "partition:broker" lists per side, all gone again when deleted;
+//   - a follower in the ISR is never held back (acks=all goes on under a 1 B/s throttle), though
+//     its bytes count against the quota;
+//   - either side alone holds back a follower out of the ISR, until the throttle is lifted.
 // Only a lower bound on the throttled time is asserted (load only slows things down); the
 // measured rate is logged for the record.
 
@@ -20,12 +26,14 @@ import {join} from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {Produce} from '../../src/client/apis.js'
+import {IncrementalAlterConfigs, Produce} from '../../src/client/apis.js'
 import {BrokerConnection} from '../../src/client/connection.js'
+import {ConfigResourceType} from '../../src/controller/metadata-records.js'
 import {startCluster, type StartedCluster} from '../../src/index.js'
 import {encodeRecordBatch} from '../../src/protocol/record-batch.js'
 import {sleep, waitForPartitions, type PartitionView} from '../chaos/cluster-probe.js'
 import {assertPeers, describeRun, runKafkaTool, type RunResult} from '../helpers/peers.js'
+import {InProcessCluster, waitFor} from './replication-helpers.js'
 
 /** Client JVMs that start fast on a small machine. */
 const TOOL_ENV = {KAFKA_HEAP_OPTS: '-Xmx256m', KAFKA_JVM_PERFORMANCE_OPTS: '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData'}
@@ -35,24 +43,6 @@ const FOLLOWER = 3
 const TOPIC = 'throttled'
 
 let cluster: StartedCluster
-
-beforeAll(async () => {
-  assertPeers()
-  cluster = await startCluster({
-    brokers: 3,
-    config: {
-      'broker.session.timeout.ms': 3000,
-      'broker.heartbeat.interval.ms': 500,
-      'auto.create.topics.enable': false,
-      'auto.leader.rebalance.enable': false,
-      'offsets.topic.num.partitions': 1,
-    },
-  })
-}, 120_000)
-
-afterAll(async () => {
-  await cluster?.stop()
-}, 120_000)
 
 const brokers = () => cluster.brokers
 const broker = (id: number) => cluster.brokers.find((b) => b.id === id)!
@@ -153,7 +143,25 @@ async function catchUp(timeoutMs: number): Promise<{seconds: number; sustainedRa
   return {seconds, sustainedRate}
 }
 
-describe('replication throttles (kafka-configs.sh)', () => {
+describe('replication throttles on broker processes (kafka-configs.sh, kafka-reassign-partitions.sh)', () => {
+  beforeAll(async () => {
+    assertPeers()
+    cluster = await startCluster({
+      brokers: 3,
+      config: {
+        'broker.session.timeout.ms': 3000,
+        'broker.heartbeat.interval.ms': 500,
+        'auto.create.topics.enable': false,
+        'auto.leader.rebalance.enable': false,
+        'offsets.topic.num.partitions': 1,
+      },
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    await cluster?.stop()
+  }, 120_000)
+
   it('a lagging follower catches up no faster than the throttle; without it, at once and byte-identical', async () => {
     await createTopic(TOPIC, [LEADER, FOLLOWER])
     await waitForPartitions(brokers, TOPIC, isr([LEADER, FOLLOWER]), 30_000, `${TOPIC} fully replicated`)
@@ -221,8 +229,9 @@ describe('replication throttles (kafka-configs.sh)', () => {
         done = true
         await sampler
       }
-      // From the first bytes on the new replica to the last.
-      const first = samples.find((x) => x.size > 0)
+      // From the last look before any bytes reached the new replica to the last growth.
+      const firstGrowth = samples.findIndex((x) => x.size > 0)
+      const first = firstGrowth > 0 ? samples[firstGrowth - 1] : undefined
       let last = samples.at(-1)!
       for (let i = samples.length - 1; i > 0; i--) {
         if (samples[i]!.size > samples[i - 1]!.size) {
@@ -232,7 +241,10 @@ describe('replication throttles (kafka-configs.sh)', () => {
       }
       expect(first).toBeDefined()
       const seconds = Math.max(0.1, (last.t - first!.t) / 1000)
-      console.log(`throttled reassignment: ${(bytes / 1e6).toFixed(2)} MB moved in ${seconds.toFixed(2)} s = ${(bytes / seconds / 1e6).toFixed(2)} MB/s, throttle ${(RATE / 1e6).toFixed(2)} MB/s`)
+      console.log(
+        `throttled reassignment: ${(bytes / 1e6).toFixed(2)} MB moved in ${seconds.toFixed(2)} s = ${(bytes / seconds / 1e6).toFixed(2)} MB/s, throttle ${(RATE / 1e6).toFixed(2)} MB/s ` +
+          '(the first fetch, up to replica.fetch.max.bytes, passes at once as in Kafka)',
+      )
       // The first fetch may take one replica.fetch.max.bytes at once (the rate's first window).
       expect(seconds).toBeGreaterThanOrEqual(0.5 * ((bytes - 1_048_576) / RATE))
       expect(segmentBytes(target, `${topic}-0`).equals(original)).toBe(true)
@@ -251,4 +263,148 @@ describe('replication throttles (kafka-configs.sh)', () => {
       rmSync(dir, {recursive: true, force: true})
     }
   }, 240_000)
+})
+
+describe('replication throttles on in-process brokers (the quotas as each broker holds them)', () => {
+  // Broker 1 is the controller; the topics live on brokers 2 (leader) and 3 (follower).
+  let local: InProcessCluster
+  const L = 2
+  const F = 3
+
+  beforeAll(async () => {
+    local = await InProcessCluster.start({
+      brokers: 3,
+      voters: [1],
+      config: {'replica.lag.time.max.ms': '2000', 'auto.leader.rebalance.enable': 'false', 'auto.create.topics.enable': 'false', 'offsets.topic.num.partitions': '1'},
+    })
+  }, 60_000)
+
+  afterAll(async () => {
+    await local?.close()
+  }, 60_000)
+
+  async function connectTo(id: number): Promise<BrokerConnection> {
+    return BrokerConnection.open({host: '127.0.0.1', port: local.broker(id).port, clientId: 'throttle-test', tls: null, sasl: null, connectTimeoutMs: 5000, requestTimeoutMs: 30_000})
+  }
+
+  /** IncrementalAlterConfigs SET (a value) or DELETE (null), sent to `via`. */
+  async function alter(via: number, resourceType: number, resourceName: string, configs: Record<string, string | null>): Promise<void> {
+    const conn = await connectTo(via)
+    try {
+      const r = await conn.request(IncrementalAlterConfigs, {
+        validateOnly: false,
+        resources: [{resourceType, resourceName, configs: Object.entries(configs).map(([name, value]) => ({name, configOperation: value === null ? 1 : 0, value}))}],
+      })
+      expect(r.responses.map((x) => [x.errorCode, x.errorMessage])).toEqual([[0, null]])
+    } finally {
+      conn.close()
+    }
+  }
+
+  async function create(topic: string, assignments: number[][]): Promise<void> {
+    const admin = new Kafka({clientId: 'throttle-test', brokers: local.bootstrapServers.split(','), logLevel: logLevel.NOTHING}).admin()
+    await admin.connect()
+    try {
+      await admin.createTopics({waitForLeaders: true, topics: [{topic, replicaAssignment: assignments.map((replicas, partition) => ({partition, replicas}))}]})
+    } finally {
+      await admin.disconnect()
+    }
+    await waitFor(() => local.running().every((b) => b.state.topic(topic)), `${topic} on every broker`)
+  }
+
+  /** Appends `bytes` of 100 KB batches to partition 0 on the leader; every answer must be NONE. */
+  async function append(topic: string, bytes: number, acks: number): Promise<void> {
+    const conn = await connectTo(L)
+    try {
+      for (let sent = 0; sent < bytes; ) {
+        const records = encodeRecordBatch({records: Array.from({length: 10}, () => ({key: null, value: randomBytes(10_000), timestamp: BigInt(Date.now())}))})
+        const r = await conn.request(Produce, {transactionalId: null, acks, timeoutMs: 10_000, topicData: [{name: topic, partitionData: [{index: 0, records}]}]}, 9)
+        expect(r.responses[0]!.partitionResponses[0]!.errorCode).toBe(0)
+        sent += records.length
+      }
+    } finally {
+      conn.close()
+    }
+  }
+
+  const partitionOn = (id: number, topic: string) => local.broker(id).replicaManager.getPartition(topic, 0)!
+  const quotas = (id: number) => ({leader: local.broker(id).replicaManager.leaderQuota, follower: local.broker(id).replicaManager.followerQuota})
+  const RATES = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'] as const
+  const LISTS = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'] as const
+  const BROKER = ConfigResourceType.BROKER
+  const TOPIC_RESOURCE = ConfigResourceType.TOPIC
+
+  it('rates and throttled-replica lists reach every broker, per broker over the cluster default, and go when deleted', async () => {
+    await create('lists', [
+      [L, F],
+      [F, L],
+    ])
+    await alter(1, BROKER, '', {[RATES[0]]: '5000000', [RATES[1]]: '6000000'})
+    await alter(L, BROKER, String(L), {[RATES[0]]: '1000000'})
+    await alter(1, TOPIC_RESOURCE, 'lists', {[LISTS[0]]: `0:${L},1:${F}`, [LISTS[1]]: '*'})
+    await waitFor(() => quotas(L).leader.upperBound === 1_000_000 && quotas(F).leader.upperBound === 5_000_000 && quotas(1).follower.upperBound === 6_000_000, 'the rates on every broker')
+    expect(quotas(L).follower.upperBound).toBe(6_000_000)
+    expect(quotas(1).leader.upperBound).toBe(5_000_000)
+    await waitFor(() => quotas(L).leader.isThrottled('lists', 0), 'the lists on every broker')
+    await waitFor(() => quotas(F).leader.isThrottled('lists', 1), 'the lists on every broker')
+    expect(quotas(L).leader.isThrottled('lists', 1)).toBe(false)
+    expect(quotas(F).leader.isThrottled('lists', 0)).toBe(false)
+    expect(quotas(1).leader.throttledTopics()).toEqual([])
+    for (const id of [1, L, F]) for (const p of [0, 1, 7]) expect(quotas(id).follower.isThrottled('lists', p)).toBe(true)
+
+    await alter(L, BROKER, String(L), {[RATES[0]]: null})
+    await waitFor(() => quotas(L).leader.upperBound === 5_000_000, "broker 2's own rate gone: the default applies")
+    await alter(1, BROKER, '', {[RATES[0]]: null, [RATES[1]]: null})
+    await alter(1, TOPIC_RESOURCE, 'lists', {[LISTS[0]]: null})
+    await waitFor(() => [1, L, F].every((id) => quotas(id).leader.upperBound === Infinity && quotas(id).follower.upperBound === Infinity), 'no rates anywhere')
+    await waitFor(() => !quotas(L).leader.isThrottled('lists', 0), 'the leader list gone')
+    expect(quotas(L).follower.isThrottled('lists', 0)).toBe(true)
+
+    const admin = new Kafka({clientId: 'throttle-test', brokers: local.bootstrapServers.split(','), logLevel: logLevel.NOTHING}).admin()
+    await admin.connect()
+    try {
+      await admin.deleteTopics({topics: ['lists']})
+    } finally {
+      await admin.disconnect()
+    }
+    await waitFor(() => [1, L, F].every((id) => !quotas(id).follower.throttledTopics().includes('lists')), 'the deleted topic unthrottled')
+  }, 60_000)
+
+  it('a follower in the ISR is never held back (acks=all goes on under 1 B/s), and its bytes are counted', async () => {
+    await create('in-sync', [[L, F]])
+    await alter(1, BROKER, '', {[RATES[0]]: '1', [RATES[1]]: '1'})
+    await alter(1, TOPIC_RESOURCE, 'in-sync', {[LISTS[0]]: '*', [LISTS[1]]: '*'})
+    await waitFor(() => quotas(L).leader.upperBound === 1 && quotas(F).follower.isThrottled('in-sync', 0), 'the throttle everywhere')
+    await waitFor(() => partitionOn(L, 'in-sync').isr.length === 2, 'a full ISR')
+    await append('in-sync', 2_000_000, -1)
+    expect(partitionOn(L, 'in-sync').isr).toEqual([L, F])
+    expect(partitionOn(F, 'in-sync').log.logEndOffset).toBe(partitionOn(L, 'in-sync').log.logEndOffset)
+    expect(quotas(L).leader.measuredRate()).toBeGreaterThan(1)
+    expect(quotas(F).follower.measuredRate()).toBeGreaterThan(1)
+    await alter(1, BROKER, '', {[RATES[0]]: null, [RATES[1]]: null})
+  }, 60_000)
+
+  for (const side of ['leader', 'follower'] as const) {
+    it(`the ${side} side alone holds back a follower out of the ISR until the throttle is lifted`, async () => {
+      const topic = `${side}-only`
+      await create(topic, [[L, F]])
+      await alter(1, TOPIC_RESOURCE, topic, {[LISTS[0]]: '*', [LISTS[1]]: '*'})
+      await local.stopBroker(F)
+      await waitFor(() => partitionOn(L, topic).isr.length === 1, `${topic}: broker ${F} out of the ISR`)
+      await append(topic, 4_000_000, 1)
+      const rate = side === 'leader' ? RATES[0] : RATES[1]
+      // 1 B/s: after at most one fetch (replica.fetch.max.bytes) the quota stays exceeded for the window (11 s).
+      await alter(1, BROKER, '', {[rate]: '1'})
+      await waitFor(() => quotas(side === 'leader' ? L : 1)[side].upperBound === 1, 'the rate applied')
+      await local.startBroker(F)
+      await waitFor(() => local.broker(F).replicaManager.getPartition(topic, 0), `${topic} on broker ${F}`)
+      await sleep(2500)
+      const leaderEnd = partitionOn(L, topic).log.logEndOffset
+      expect(partitionOn(F, topic).log.logEndOffset).toBeLessThan(leaderEnd)
+      expect(partitionOn(L, topic).isr).toEqual([L])
+      await alter(1, BROKER, '', {[rate]: null})
+      await waitFor(() => partitionOn(L, topic).isr.length === 2, `${topic}: broker ${F} back in the ISR`)
+      expect(partitionOn(F, topic).log.logEndOffset).toBe(leaderEnd)
+    }, 60_000)
+  }
 })
