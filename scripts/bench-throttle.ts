@@ -126,6 +126,8 @@ async function runCase(cluster: StartedCluster, rateMB: number): Promise<Result>
       await sampler
     }
     const seconds = (Date.now() - start) / 1000
+    // The last growth may have come after the last look.
+    samples.push({t: Date.now(), size: segmentSize(cluster, FOLLOWER, `${topic}-0`)})
     const first = samples.find((s) => s.size > samples[0]!.size + 1_100_000)
     // The last sample where the segment grew.
     let last = samples.at(-1)!
