@@ -23,7 +23,7 @@ const REQUIRED: Record<Action, string[]> = {
 const PERMITTED: Record<Action, string[]> = {
   verify: ['preserve-throttles', 'wait', 'timeout', 'output', 'json', 'yaml'],
   generate: ['broker-list', 'disable-rack-aware', 'output', 'json', 'yaml'],
-  execute: ['additional', 'throttle', 'replica-alter-log-dirs-throttle', 'timeout', 'output', 'json', 'yaml'],
+  execute: ['additional', 'disallow-replication-factor-change', 'throttle', 'replica-alter-log-dirs-throttle', 'timeout', 'output', 'json', 'yaml'],
   cancel: ['preserve-throttles', 'timeout', 'output', 'json', 'yaml'],
   list: ['output', 'json', 'yaml'],
 }
@@ -61,6 +61,7 @@ export default class Reassign extends TskafkaCommand {
     'replica-alter-log-dirs-throttle': Flags.integer({description: 'with --execute: throttle moves between log dirs of a broker to this many bytes/sec'}),
     timeout: Flags.string({description: 'with --execute/--cancel: ms to wait for log dir moves to start (default 10000); with --verify --wait: how long to wait (30s, 5m, 1h or ms; default no limit)'}),
     additional: Flags.boolean({description: 'with --execute: start this reassignment in addition to running ones (also changes the throttle)'}),
+    'disallow-replication-factor-change': Flags.boolean({description: "with --execute: refuse to change a partition's replication factor in this reassignment"}),
     'preserve-throttles': Flags.boolean({description: 'with --verify/--cancel: leave broker and topic throttles alone'}),
     wait: Flags.boolean({description: 'with --verify: wait until every partition is done or one fails'}),
     ...connectionFlags,
@@ -118,7 +119,7 @@ export default class Reassign extends TskafkaCommand {
         const client = await this.connect(connection, 'reassign-partitions-tool')
         const result = await reassign.execute(
           client,
-          {reassignmentJson, additional: flags.additional, interBrokerThrottle: flags.throttle ?? -1, logDirThrottle: flags['replica-alter-log-dirs-throttle'] ?? -1, timeoutMs},
+          {reassignmentJson, additional: flags.additional, interBrokerThrottle: flags.throttle ?? -1, logDirThrottle: flags['replica-alter-log-dirs-throttle'] ?? -1, timeoutMs, disallowReplicationFactorChange: flags['disallow-replication-factor-change']},
           print,
         )
         if (data) emit({started: result.started.map((p) => `${p.topic}-${p.partition}`), rollback: reassignmentDoc(result.rollback), throttles: result.throttles})

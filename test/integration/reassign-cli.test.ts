@@ -284,6 +284,16 @@ describe('tskafka reassign on a 3-broker cluster grown to 4', () => {
       expect(r.stdout).toBe('')
       expect(r.stderr.trim()).toBe(message)
     }
+    // --disallow-replication-factor-change: the partition that would change is refused with Kafka's block.
+    const shrink = join(dir, 'shrink.json')
+    const view = await describeTopic(cluster.brokers, TOPIC)
+    writeFileSync(shrink, JSON.stringify({version: 1, partitions: [{topic: TOPIC, partition: 0, replicas: [view![0]!.replicas[0]]}]}))
+    const refused = await reassign('--execute', '--reassignment-json-file', shrink, '--disallow-replication-factor-change')
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toMatch(/^Save this to use as the --reassignment-json-file option during rollback$/m)
+    expect(refused.stderr).toBe(`Error: Error reassigning partition(s):\n${TOPIC}-0: The replication factor is changed from 2 to 1\n`)
+    expect((await describeTopic(cluster.brokers, TOPIC))![0]!.replicas).toEqual(view![0]!.replicas)
+
     const mixed = await reassign('--generate', '--execute')
     expect(mixed.code).toBe(2)
     expect(mixed.stderr.trim()).toBe('Error: Command must include exactly one action: --generate, --execute, --verify, --cancel, --list (see: tskafka reassign --help)')

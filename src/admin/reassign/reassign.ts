@@ -266,6 +266,8 @@ export interface ExecuteOptions {
   logDirThrottle: number
   /** How long to keep retrying log dir moves (ms). */
   timeoutMs: number
+  /** --disallow-replication-factor-change: refuse partitions whose replica count would change. */
+  disallowReplicationFactorChange?: boolean
 }
 
 export interface ExecuteResult {
@@ -342,7 +344,21 @@ export async function execute(client: KafkaClient, opts: ExecuteOptions, print: 
     }
   }
 
-  const errors = await alterReassignments(client, entries)
+  // Kafka 4.3 sends allowReplicationFactorChange=false (AlterPartitionReassignments v1) and the
+  // controller refuses such partitions one by one; the CLI's codec speaks v0, so the same check
+  // and text happen here, and the other partitions are still sent, as there.
+  const refused: Array<TopicPartition & {message: string}> = []
+  let toSend: PartitionReassignment[] = entries
+  if (opts.disallowReplicationFactorChange) {
+    const adding = new Map(ongoing.map((r) => [tpName(r), r.addingReplicas]))
+    toSend = entries.filter((e) => {
+      const before = current.get(tpName(e))!.replicas.filter((b) => !(adding.get(tpName(e)) ?? []).includes(b)).length
+      if (before === e.replicas.length) return true
+      refused.push({topic: e.topic, partition: e.partition, message: `The replication factor is changed from ${before} to ${e.replicas.length}`})
+      return false
+    })
+  }
+  const errors = [...refused, ...(toSend.length > 0 ? await alterReassignments(client, toSend) : [])]
   if (errors.length > 0) throw new CommandError(executeErrorsText(errors))
   result.started = entries.map((e) => ({topic: e.topic, partition: e.partition})).sort(compareTopicPartitions)
   print(executeSuccessText(result.started))
