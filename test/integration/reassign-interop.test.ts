@@ -140,6 +140,19 @@ describe('tskafka reassign and kafka-reassign-partitions.sh on the bundled clust
     const ourNoop = await ours('--execute', '--reassignment-json-file', noop)
     expect(ourNoop.stdout).toBe(kafkaNoop)
     expect(ourNoop.stdout.split('\n')[0]).toBe('Current partition replica assignment')
+
+    // That rollback JSON names each replica's log dir: executing it also sends AlterReplicaLogDirs,
+    // and both tools print the same for it, then the same --verify with a line per replica.
+    const rollback = file('rollback.json', kafkaNoop.split('\n')[2]!)
+    expect(kafkaNoop.split('\n')[2]).toMatch(/"log_dirs":\["\//)
+    const kafkaDirs = ok('kafka --execute', await kafkas('--execute', '--reassignment-json-file', rollback))
+    expect(kafkaDirs).toMatch(/^Successfully started moving log directory to \/\S+ for replica interop-0 with broker \d $/m)
+    const ourDirs = await ours('--execute', '--reassignment-json-file', rollback)
+    expect(ourDirs.stdout).toBe(kafkaDirs)
+    const verifyDirs = await ours('--verify', '--reassignment-json-file', rollback)
+    expect(verifyDirs.code).toBe(0)
+    expect(verifyDirs.stdout).toMatch(/^Reassignment of replica interop-0-\d completed successfully\.$/m)
+    expect(verifyDirs.stdout).toBe(ok('kafka --verify', await kafkas('--verify', '--reassignment-json-file', rollback)))
   }, 90_000)
 
   it('a throttled move: both tools list it alike and report it in progress alike; Kafka --cancel puts it back', async () => {
