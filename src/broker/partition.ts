@@ -14,6 +14,11 @@
 // leaves. While a change is in flight the high watermark counts the larger
 // of the two ISRs. As follower it appends what the leader's fetcher brings
 // and truncates where its log diverged from the leader's.
+//
+// A replica being moved to another log dir of this broker has a future log
+// (src/storage/log-dir-move.ts) next to its current one: truncations apply to
+// both, and at the swap the future log becomes `log` for every reader (fetches,
+// appends, the fetcher, the group coordinator all go through this getter).
 
 import {ErrorCode, KafkaError, errorName} from '../protocol/errors.js'
 import type {PartitionRegistration} from '../controller/metadata-delta.js'
@@ -136,7 +141,8 @@ export class Partition {
   replicas: number[] = []
   /** The committed ISR (the controller's). */
   isr: number[] = []
-  readonly log: PartitionLog
+  private currentLog: PartitionLog
+  private futureLogValue: PartitionLog | null = null
   readonly producerState: ProducerStateManager
   /** As leader: what this broker knows of each follower, by broker id. */
   readonly remoteReplicas = new Map<number, ReplicaState>()
@@ -160,7 +166,7 @@ export class Partition {
     topicId: string,
     ctx: ReplicationContext = STANDALONE,
   ) {
-    this.log = log
+    this.currentLog = log
     this.topic = log.topic
     this.partition = log.partition
     this.name = `${log.topic}-${log.partition}`
@@ -168,6 +174,35 @@ export class Partition {
     this.ctx = ctx
     this.producerState = new ProducerStateManager(this.name)
     this.rebuildProducerState()
+  }
+
+  /** The replica's log (the one appends and reads use). */
+  get log(): PartitionLog {
+    return this.currentLog
+  }
+
+  /** The copy being made in another log dir (Kafka's futureLog), if the replica is moving. */
+  get futureLog(): PartitionLog | null {
+    return this.futureLogValue
+  }
+
+  /** Attaches (or detaches, null) the future log of a move between log dirs. */
+  setFutureLog(log: PartitionLog | null): void {
+    if (log !== null && (log.topic !== this.topic || log.partition !== this.partition)) throw new Error(`${log.name} is not a log of ${this.name}`)
+    this.futureLogValue = log
+  }
+
+  /**
+   * Kafka's maybeReplaceCurrentWithFutureReplica, after LogManager.replaceCurrentWithFutureLog:
+   * `log` (the former future log, at the same offsets) serves from now on. The producer state
+   * stays: it describes offsets, which the copy kept.
+   */
+  replaceCurrentLog(log: PartitionLog): void {
+    if (log.logEndOffset !== this.currentLog.logEndOffset) {
+      throw new Error(`The new log of ${this.name} ends at ${log.logEndOffset}, the current one at ${this.currentLog.logEndOffset}`)
+    }
+    this.currentLog = log
+    this.futureLogValue = null
   }
 
   get isLeader(): boolean {
@@ -549,6 +584,9 @@ export class Partition {
   /** Follower truncation to `offset` (everything at and after it goes); producer state is rebuilt from the log. */
   truncateTo(offset: number): boolean {
     const truncated = this.log.truncateTo(offset)
+    // The future log copies the current one: what the current log drops it drops too.
+    const future = this.futureLogValue
+    if (future !== null && future.logEndOffset > offset) future.truncateTo(offset)
     if (truncated) this.rebuildProducerState()
     return truncated
   }
@@ -556,6 +594,7 @@ export class Partition {
   /** Drops the whole log and starts it at `offset` (the leader's log start passed this replica's end). */
   truncateFullyAndStartAt(offset: number): void {
     this.log.truncateFullyAndStartAt(offset)
+    this.futureLogValue?.truncateFullyAndStartAt(offset)
     this.producerState.clear()
   }
 

@@ -27,6 +27,15 @@
 // As leader, a follower fetch of a throttled partition whose follower is not in the ISR reads
 // nothing while the leader quota is exceeded, and the bytes sent for throttled partitions count
 // against it; the follower side is in the fetchers.
+//
+// Moves between log dirs (AlterReplicaLogDirs, Kafka's ReplicaAlterLogDirsManager): a hosted
+// replica asked into another log dir gets a future log there, filled by a LogDirMove
+// (src/storage/log-dir-move.ts) chunk by chunk on the event loop under the
+// replica.alter.log.dirs.io.max.bytes.per.second quota, and swapped in for the current log in the
+// same turn as the chunk that caught up. Deleting the partition, reassigning it away or asking it
+// back into its current dir drops the future log. After a restart a future log found on disk is
+// checked against the current log (cut to its end, last batch identical) and the move resumes,
+// from scratch if the check fails; the current log stays authoritative until the swap.
 
 import type {BrokerConfig} from '../config/broker-config.js'
 import {TopicConfig} from '../config/topic-config.js'
@@ -46,6 +55,7 @@ import {
   parseThrottledReplicas,
   ReplicationQuota,
 } from '../replication/replication-quota.js'
+import {futureStartOffset, LogDirMove, reconcileFutureLog} from '../storage/log-dir-move.js'
 import type {LogManager} from '../storage/log-manager.js'
 import type {AppendOrigin, FetchIsolation} from '../storage/partition-log.js'
 import {INTERNAL_TOPICS, type BrokerState} from './broker-state.js'
@@ -142,6 +152,9 @@ const EMPTY = Buffer.alloc(0)
 /** Fetch reads go into pooled buffers; the connection returns them once the response is written. */
 const acquireFetchBuffer = (size: number): Buffer => fetchBufferPool.acquire(size)
 
+/** Kafka's QuotaConfig.REPLICA_ALTER_LOG_DIRS_IO_MAX_BYTES_PER_SECOND_CONFIG. */
+export const ALTER_LOG_DIRS_THROTTLED_RATE = 'replica.alter.log.dirs.io.max.bytes.per.second'
+
 /** Kafka's producer.id.expiration.check.interval.ms. */
 const PRODUCER_EXPIRATION_CHECK_MS = 600_000
 const TICK_MS = 1000
@@ -188,6 +201,11 @@ export class ReplicaManager implements MetadataListener {
   /** Replication throttles on this broker as leader and as follower (Kafka's quotas.leader / quotas.follower). */
   readonly leaderQuota: ReplicationQuota
   readonly followerQuota: ReplicationQuota
+  /** Kafka's quotas.alterLogDirs: bytes copied into future logs. */
+  readonly alterLogDirsQuota: ReplicationQuota
+  /** Moves between log dirs in progress, by partition name. */
+  private readonly logDirMoves = new Map<string, LogDirMove>()
+  private readonly replicaFetchMaxBytes: number
 
   constructor(opts: ReplicaManagerOptions) {
     this.config = opts.config
@@ -205,6 +223,8 @@ export class ReplicaManager implements MetadataListener {
     this.brokerQuotaConfig = opts.brokerQuotaConfig ?? (() => undefined)
     this.leaderQuota = new ReplicationQuota({clock: this.clock})
     this.followerQuota = new ReplicationQuota({clock: this.clock})
+    this.alterLogDirsQuota = new ReplicationQuota({clock: this.clock})
+    this.replicaFetchMaxBytes = Number(opts.config.get('replica.fetch.max.bytes'))
     const hooks = opts.replication
     this.fetcherManager = hooks
       ? new ReplicaFetcherManager({config: opts.config, state: opts.state, logger: opts.logger, brokerEpoch: () => hooks.brokerEpoch(), quota: this.followerQuota})
@@ -259,6 +279,9 @@ export class ReplicaManager implements MetadataListener {
     this.isrTimer = null
     void this.fetcherManager?.shutdown()
     this.alterPartitionManager?.shutdown()
+    // Future logs stay on disk (closed by the log manager) and the moves resume on restart.
+    for (const m of this.logDirMoves.values()) m.stop()
+    this.logDirMoves.clear()
     for (const set of [...this.watchers.values()]) for (const w of [...set]) w.forceComplete()
     this.watchers.clear()
   }
@@ -309,6 +332,11 @@ export class ReplicaManager implements MetadataListener {
     }
     this.leaderQuota.updateBound(leader)
     this.followerQuota.updateBound(follower)
+    const alterLogDirs = parseThrottledRate(this.brokerQuotaConfig(ALTER_LOG_DIRS_THROTTLED_RATE))
+    if (alterLogDirs !== this.alterLogDirsQuota.upperBound) {
+      this.log.info(`Log dir move throttle rate: ${alterLogDirs === Infinity ? 'none' : `${alterLogDirs} B/s`}`)
+    }
+    this.alterLogDirsQuota.updateBound(alterLogDirs)
   }
 
   /** Kafka's TopicConfigHandler.updateThrottledList for both sides. */
@@ -349,8 +377,9 @@ export class ReplicaManager implements MetadataListener {
     let partition = byIndex?.get(reg.partition)
     if (!reg.replicas.includes(nodeId)) {
       if (partition !== undefined) {
-        // No longer a replica here (reassignment): stop serving and remove the log.
+        // No longer a replica here (reassignment): stop serving and remove the log (and a future one).
         this.fetcherManager?.removePartitions([partition])
+        this.stopLogDirMove(partition)
         byIndex!.delete(reg.partition)
         this.logManager.deleteLog(reg.topic, reg.partition)
         this.wake(partition.name)
@@ -362,6 +391,7 @@ export class ReplicaManager implements MetadataListener {
       partition = new Partition(nodeId, log, reg.topicId, this.replicationContext)
       if (byIndex === undefined) this.partitions.set(reg.topic, (byIndex = new Map()))
       byIndex.set(reg.partition, partition)
+      this.maybeResumeLogDirMove(partition)
     }
     const role = partition.applyRegistration(reg)
     if (role.stale) return
@@ -375,6 +405,7 @@ export class ReplicaManager implements MetadataListener {
   private removeTopic(topic: string, partitionCount: number): void {
     const byIndex = this.partitions.get(topic)
     if (byIndex !== undefined) this.fetcherManager?.removePartitions([...byIndex.values()])
+    for (const p of byIndex?.values() ?? []) this.stopLogDirMove(p)
     this.partitions.delete(topic)
     this.topicConfigs.delete(topic)
     this.leaderQuota.removeThrottle(topic)
@@ -389,6 +420,120 @@ export class ReplicaManager implements MetadataListener {
       }
       this.wake(`${topic}-${i}`)
     }
+  }
+
+  // ------------------------------------------------------------ moves between log dirs
+
+  /**
+   * Kafka's ReplicaManager.alterReplicaLogDirs for one replica, `dir` being one of this broker's
+   * log dirs: a replica not hosted yet will be created there (REPLICA_NOT_AVAILABLE meanwhile); a
+   * move to another dir than the one in progress cancels that one; a hosted replica in another
+   * dir starts moving (NONE: the move goes on after the answer).
+   */
+  alterReplicaLogDir(topic: string, partitionIndex: number, dir: string): number {
+    const log = this.logManager.getLog(topic, partitionIndex)
+    const partition = this.getPartition(topic, partitionIndex)
+    if (log === undefined || partition === undefined) {
+      this.logManager.setPreferredLogDir(topic, partitionIndex, dir)
+      return ErrorCode.REPLICA_NOT_AVAILABLE
+    }
+    const future = partition.futureLog
+    if (future !== null && future.parentDir !== dir) {
+      this.log.info(`The move of ${partition.name} to ${future.parentDir} is cancelled: now asked into ${dir}`)
+      this.stopLogDirMove(partition)
+    }
+    if (partition.log.parentDir === dir || partition.futureLog !== null) return ErrorCode.NONE
+    try {
+      const created = this.logManager.createFutureLog(topic, partitionIndex, dir, {startOffset: futureStartOffset(partition.log), topicId: partition.topicId})
+      partition.setFutureLog(created)
+    } catch (e) {
+      this.log.error(`Could not create the future log of ${partition.name} in ${dir}: ${(e as Error).message}`)
+      return ErrorCode.KAFKA_STORAGE_ERROR
+    }
+    this.log.info(`Moving ${partition.name} from ${partition.log.parentDir} to ${dir}`)
+    this.startLogDirMove(partition)
+    return ErrorCode.NONE
+  }
+
+  /** A future log loaded from disk at startup: checked against the current log, then copied on. */
+  private maybeResumeLogDirMove(partition: Partition): void {
+    const future = this.logManager.getFutureLog(partition.topic, partition.partition)
+    if (future === undefined) return
+    try {
+      if (!reconcileFutureLog(partition.log, future)) {
+        this.log.warn(`The future log of ${partition.name} in ${future.parentDir} does not continue the current log: the copy starts over`)
+        future.truncateFullyAndStartAt(futureStartOffset(partition.log))
+      }
+      if (partition.topicId) future.assignTopicId(partition.topicId)
+    } catch (e) {
+      this.log.error(`The future log of ${partition.name} in ${future.parentDir} cannot be resumed and is deleted: ${(e as Error).message}`)
+      this.logManager.deleteFutureLog(partition.topic, partition.partition)
+      return
+    }
+    partition.setFutureLog(future)
+    this.log.info(`Resuming the move of ${partition.name} to ${future.parentDir} from offset ${future.logEndOffset}`)
+    this.startLogDirMove(partition)
+  }
+
+  private startLogDirMove(partition: Partition): void {
+    const name = partition.name
+    const move = new LogDirMove({
+      name,
+      logs: () => {
+        // Gone, replaced (deleted and re-created), or cancelled: this move is over.
+        const future = partition.futureLog
+        if (this.getPartition(partition.topic, partition.partition) !== partition || future === null) return null
+        if (this.logManager.getFutureLog(partition.topic, partition.partition) !== future) return null
+        return {current: partition.log, future}
+      },
+      chunkBytes: () => {
+        // A fetch's worth, smaller under a throttle so the rate stays even.
+        const bound = this.alterLogDirsQuota.upperBound
+        return bound === Infinity ? this.replicaFetchMaxBytes : Math.max(4096, Math.min(this.replicaFetchMaxBytes, Math.floor(bound / 10)))
+      },
+      quota: this.alterLogDirsQuota,
+      swap: () => {
+        const log = this.logManager.replaceCurrentWithFutureLog(partition.topic, partition.partition)
+        partition.replaceCurrentLog(log)
+        if (this.logDirMoves.get(name) === move) this.logDirMoves.delete(name)
+        // Delayed fetches and produces look again (nothing changed for them but the files).
+        this.wake(name)
+      },
+      abandon: () => {
+        if (this.logDirMoves.get(name) === move) this.logDirMoves.delete(name)
+        partition.setFutureLog(null)
+        try {
+          this.logManager.deleteFutureLog(partition.topic, partition.partition)
+        } catch (e) {
+          this.log.error(`Could not delete the future log of ${name}: ${(e as Error).message}`)
+        }
+      },
+      logger: this.log,
+      clock: this.clock,
+    })
+    this.logDirMoves.get(name)?.stop()
+    this.logDirMoves.set(name, move)
+    move.start()
+  }
+
+  /** Stops a move and drops its future log (the current log stays). */
+  private stopLogDirMove(partition: Partition): void {
+    const move = this.logDirMoves.get(partition.name)
+    move?.stop()
+    this.logDirMoves.delete(partition.name)
+    if (partition.futureLog !== null) {
+      partition.setFutureLog(null)
+      try {
+        this.logManager.deleteFutureLog(partition.topic, partition.partition)
+      } catch (e) {
+        this.log.error(`Could not delete the future log of ${partition.name}: ${(e as Error).message}`)
+      }
+    }
+  }
+
+  /** The move of a partition in progress, if any (for tests and tools). */
+  logDirMove(topic: string, partition: number): LogDirMove | undefined {
+    return this.logDirMoves.get(`${topic}-${partition}`)
   }
 
   // ------------------------------------------------------------ lookups

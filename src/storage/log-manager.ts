@@ -6,7 +6,10 @@
 //   log-start-offset checkpoints, and open every <topic>-<partition> dir
 //   (recovering from the recovery point when the marker was missing); dirs
 //   left as <topic>-<partition>.<uuid>-delete are removed. High watermarks
-//   come from replication-offset-checkpoint.
+//   come from replication-offset-checkpoint. A <topic>-<partition>.<uuid>-future
+//   dir (a replica being moved between log dirs, src/storage/log-dir-move.ts)
+//   is loaded as that partition's future log when its current log exists, and
+//   deleted otherwise; the replica manager resumes the move.
 // periodic work (the owner calls runDueTasks(now), or each task, from its
 //   timer; nothing here schedules anything): retention, flush.ms flushing,
 //   flushing rolled segments, and the three checkpoints.
@@ -31,8 +34,10 @@ import {
   type TopicPartitionOffset,
 } from './checkpoints.js'
 import {KafkaStorageError} from './errors.js'
+import {fsyncDir} from './file-io.js'
 import type {LogConfig} from './log-config.js'
-import {DELETE_DIR_SUFFIX, PartitionLog, logDeleteDirName, logDirName, parseTopicPartitionName} from './partition-log.js'
+import {adoptCurrentLogState, logFutureDirName} from './log-dir-move.js'
+import {DELETE_DIR_SUFFIX, FUTURE_DIR_SUFFIX, PartitionLog, logDeleteDirName, logDirName, parseTopicPartitionName} from './partition-log.js'
 
 /** The KRaft metadata log lives in a log dir too but belongs to the controller. */
 export const CLUSTER_METADATA_TOPIC = '__cluster_metadata'
@@ -70,6 +75,8 @@ const key = (topic: string, partition: number) => `${topic}-${partition}`
 export class LogManager {
   readonly logDirs: readonly string[]
   private readonly logs = new Map<string, PartitionLog>()
+  /** Replicas being copied to another log dir of this broker (Kafka's futureLogs). */
+  private readonly futureLogs = new Map<string, PartitionLog>()
   /** Where logs not created yet must go (AlterReplicaLogDirs before the replica arrives). */
   private readonly preferredLogDirs = new Map<string, string>()
   private readonly configFor: (topic: string) => LogConfig
@@ -123,6 +130,27 @@ export class LogManager {
           rmSync(path, {recursive: true, force: true})
           continue
         }
+        if (name.endsWith(FUTURE_DIR_SUFFIX) && parseTopicPartitionName(name) !== null) {
+          const ftp = parseTopicPartitionName(name)!
+          if (ftp.topic === CLUSTER_METADATA_TOPIC) continue
+          const fk = key(ftp.topic, ftp.partition)
+          if (this.futureLogs.has(fk)) {
+            // Only one future replica per partition can be right: keep the first found, drop the other.
+            rmSync(path, {recursive: true, force: true})
+            continue
+          }
+          this.futureLogs.set(
+            fk,
+            PartitionLog.open(path, {
+              config: this.configFor(ftp.topic),
+              logStartOffsetCheckpoint: logStartOffsets.get(fk) ?? 0,
+              recoveryPointCheckpoint: recoveryPoints.get(fk) ?? 0,
+              hadCleanShutdown: hadClean,
+              clock: this.clock,
+            }),
+          )
+          continue
+        }
         const tp = parseTopicPartitionName(name)
         if (tp === null || tp.topic === CLUSTER_METADATA_TOPIC || name !== logDirName(tp.topic, tp.partition)) continue
         const k = key(tp.topic, tp.partition)
@@ -147,6 +175,12 @@ export class LogManager {
       }
       this.loadCompleted.set(dir, true)
       summaries.push(summary)
+    }
+    for (const [k, future] of [...this.futureLogs]) {
+      const current = this.logs.get(k)
+      // A future log without its current log (the partition went away mid-move) or in the same
+      // dir as it has nothing to continue: the current log is what counts.
+      if (current === undefined || current.parentDir === future.parentDir) this.deleteFutureLog(future.topic, future.partition)
     }
     return summaries
   }
@@ -173,6 +207,15 @@ export class LogManager {
     return [...this.logs.values()]
   }
 
+  /** The future log of topic-partition: the replica being copied to another log dir. */
+  getFutureLog(topic: string, partition: number): PartitionLog | undefined {
+    return this.futureLogs.get(key(topic, partition))
+  }
+
+  allFutureLogs(): PartitionLog[] {
+    return [...this.futureLogs.values()]
+  }
+
   logsByTopic(topic: string): PartitionLog[] {
     return this.allLogs().filter((l) => l.topic === topic)
   }
@@ -181,7 +224,7 @@ export class LogManager {
   nextLogDir(): string {
     if (this.logDirs.length === 1) return this.logDirs[0]!
     const counts = new Map<string, number>(this.logDirs.map((d) => [d, 0]))
-    for (const l of this.logs.values()) counts.set(l.parentDir, (counts.get(l.parentDir) ?? 0) + 1)
+    for (const l of [...this.logs.values(), ...this.futureLogs.values()]) counts.set(l.parentDir, (counts.get(l.parentDir) ?? 0) + 1)
     return [...counts.entries()].sort((a, b) => a[1] - b[1])[0]![0]
   }
 
@@ -218,10 +261,88 @@ export class LogManager {
     if (this.getLog(topic, partition) === undefined) this.preferredLogDirs.set(key(topic, partition), parent)
   }
 
-  /** Apply a topic's new config to its logs. */
+  /** Apply a topic's new config to its logs (future ones too). */
   updateTopicConfig(topic: string): void {
     const cfg = this.configFor(topic)
     for (const l of this.logsByTopic(topic)) l.updateConfig(cfg)
+    for (const l of this.futureLogs.values()) if (l.topic === topic) l.updateConfig(cfg)
+  }
+
+  /**
+   * Kafka's getOrCreateLog(isFuture = true): an empty future log for topic-partition in `dir`
+   * (another log dir than the current log's), starting at `startOffset`.
+   */
+  createFutureLog(topic: string, partition: number, dir: string, opts: {startOffset: number; topicId?: string | null}): PartitionLog {
+    const k = key(topic, partition)
+    const parent = resolve(dir)
+    if (!this.logDirs.includes(parent)) throw new KafkaStorageError(`Log dir ${parent} is not found in the config.`)
+    const current = this.logs.get(k)
+    if (current === undefined) throw new KafkaStorageError(`There is no current log of ${k} to move to ${parent}`)
+    if (current.parentDir === parent) throw new KafkaStorageError(`The current log of ${k} is already in ${parent}`)
+    const existing = this.futureLogs.get(k)
+    if (existing !== undefined) {
+      if (existing.parentDir === parent) return existing
+      throw new KafkaStorageError(`The future log dir ${existing.parentDir} of ${k} is different from the requested log dir ${parent}`)
+    }
+    const log = PartitionLog.open(join(parent, logFutureDirName(topic, partition, randomUUID().replace(/-/g, ''))), {
+      config: this.configFor(topic),
+      topicId: opts.topicId ?? current.topicId,
+      hadCleanShutdown: true,
+      clock: this.clock,
+    })
+    if (opts.startOffset > 0) log.truncateFullyAndStartAt(opts.startOffset)
+    this.futureLogs.set(k, log)
+    return log
+  }
+
+  /**
+   * Kafka's replaceCurrentWithFutureLog, once the future log ends where the current one does
+   * (the caller guarantees no append comes in between): the future log takes over the current
+   * one's high watermark, log start offset and leader epochs, is flushed, and is renamed to
+   * <topic>-<partition> in its dir; the current log is renamed to .<uuid>-delete and removed.
+   * Returns the new current log.
+   */
+  replaceCurrentWithFutureLog(topic: string, partition: number): PartitionLog {
+    const k = key(topic, partition)
+    const current = this.logs.get(k)
+    const future = this.futureLogs.get(k)
+    if (current === undefined || future === undefined) throw new KafkaStorageError(`There is no current and future log of ${k} to swap`)
+    adoptCurrentLogState(current, future)
+    const sourceDir = current.parentDir
+    const destDir = future.parentDir
+    // Kafka's order: the future log takes the partition's name first, so a crash between the
+    // renames leaves two complete, identical copies (which startup reports), never none.
+    future.renameDir(logDirName(topic, partition))
+    fsyncDir(destDir)
+    this.futureLogs.delete(k)
+    this.logs.set(k, future)
+    try {
+      current.renameDir(logDeleteDirName(topic, partition, randomUUID().replace(/-/g, '')))
+      fsyncDir(sourceDir)
+    } catch {
+      // Not renamed: removed in place below, so no second <topic>-<partition> outlives the swap.
+    }
+    for (const dir of [destDir, sourceDir]) {
+      this.checkpointRecoveryOffsetsInDir(dir)
+      this.checkpointLogStartOffsetsInDir(dir)
+      this.checkpointHighWatermarksInDir(dir)
+    }
+    current.delete()
+    return future
+  }
+
+  /** Drops the future log of topic-partition (the move was cancelled or cannot go on), as deleteLog does. */
+  deleteFutureLog(topic: string, partition: number): boolean {
+    const k = key(topic, partition)
+    const future = this.futureLogs.get(k)
+    if (future === undefined) return false
+    this.futureLogs.delete(k)
+    const parent = future.parentDir
+    future.renameDir(logDeleteDirName(topic, partition, randomUUID().replace(/-/g, '')))
+    this.checkpointRecoveryOffsetsInDir(parent)
+    this.checkpointLogStartOffsetsInDir(parent)
+    future.delete()
+    return true
   }
 
   /**
@@ -230,6 +351,8 @@ export class LogManager {
    */
   deleteLog(topic: string, partition: number): boolean {
     const k = key(topic, partition)
+    // A replica being moved goes with its future log.
+    this.deleteFutureLog(topic, partition)
     const log = this.logs.get(k)
     if (log === undefined) return false
     this.logs.delete(k)
@@ -248,6 +371,11 @@ export class LogManager {
     return this.allLogs().filter((l) => l.parentDir === dir)
   }
 
+  /** Current and future logs in a dir: recovery points and log start offsets cover both, as Kafka's do. */
+  private allLogsInDir(dir: string): PartitionLog[] {
+    return [...this.logs.values(), ...this.futureLogs.values()].filter((l) => l.parentDir === dir)
+  }
+
   private writeCheckpoint(dir: string, file: string, entries: TopicPartitionOffset[]): void {
     writeOffsetCheckpoint(join(dir, file), entries)
   }
@@ -256,7 +384,7 @@ export class LogManager {
     this.writeCheckpoint(
       dir,
       RECOVERY_POINT_CHECKPOINT_FILE,
-      this.logsInDir(dir).map((l) => ({topic: l.topic, partition: l.partition, offset: l.recoveryPoint})),
+      this.allLogsInDir(dir).map((l) => ({topic: l.topic, partition: l.partition, offset: l.recoveryPoint})),
     )
   }
 
@@ -265,7 +393,7 @@ export class LogManager {
     this.writeCheckpoint(
       dir,
       LOG_START_OFFSET_CHECKPOINT_FILE,
-      this.logsInDir(dir)
+      this.allLogsInDir(dir)
         .filter((l) => l.logStartOffset > l.logSegments()[0]!.baseOffset)
         .map((l) => ({topic: l.topic, partition: l.partition, offset: l.logStartOffset})),
     )
@@ -307,11 +435,13 @@ export class LogManager {
   /** flush.ms: flush each log whose last flush is at least its flush.ms old. */
   flushDirtyLogs(now: number = this.clock()): void {
     for (const log of this.logs.values()) log.maybeFlushByTime(now)
+    for (const log of this.futureLogs.values()) log.maybeFlushByTime(now)
   }
 
   /** fsync segments rolled since the last call and move their recovery points (Kafka does this right after each roll). */
   flushRolledSegments(): void {
     for (const log of this.logs.values()) log.flushRolledSegments()
+    for (const log of this.futureLogs.values()) log.flushRolledSegments()
   }
 
   /**
@@ -345,7 +475,7 @@ export class LogManager {
     this.shutDown = true
     for (const dir of this.logDirs) {
       let ok = true
-      for (const log of this.logsInDir(dir)) {
+      for (const log of this.allLogsInDir(dir)) {
         try {
           log.close()
         } catch {

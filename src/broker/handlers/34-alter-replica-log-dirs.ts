@@ -3,8 +3,17 @@
 // of this broker: LOG_DIR_NOT_FOUND for a dir not in log.dirs; a replica not hosted here yet is
 // created in that dir when it arrives and answers REPLICA_NOT_AVAILABLE meanwhile (the tool
 // retries until the reassignment brings it), as Kafka's ReplicaManager does; one already in that
-// dir answers NONE. Moving a hosted replica to another dir of the same broker (Kafka's future
-// logs) is not supported yet: KAFKA_STORAGE_ERROR. Needs ALTER on the cluster.
+// dir answers NONE. A hosted replica in another dir of this broker is moved there as Kafka moves
+// it, with a future log (<topic>-<partition>.<uuid>-future) copied from the current log under
+// replica.alter.log.dirs.io.max.bytes.per.second and swapped in once caught up
+// (ReplicaManager.alterReplicaLogDir, src/storage/log-dir-move.ts); NONE means the move started
+// (or goes on), DescribeLogDirs shows its progress. Asking a moving replica into another dir
+// cancels the move in progress first. KAFKA_STORAGE_ERROR when the future log cannot be created.
+//
+// A broker restart mid-move resumes the move: the future log is loaded from its dir, cut to the
+// current log end and checked against the current log's last batch (else copied again from the
+// start); the current log serves, and stays authoritative, until the swap. Needs ALTER on the
+// cluster.
 
 import {resolve} from 'node:path'
 
@@ -31,16 +40,11 @@ export default defineHandler('AlterReplicaLogDirs', {
   maxVersion: 2,
   handle(request, ctx) {
     if (!ctx.authorize('ALTER', CLUSTER_RESOURCE)) return everyPartition(request, () => ErrorCode.CLUSTER_AUTHORIZATION_FAILED)
-    const logManager = ctx.broker.logManager
+    const {logManager, replicaManager} = ctx.broker
     return everyPartition(request, (path, topic, partition) => {
       const dir = resolve(path)
       if (!logManager.logDirs.includes(dir)) return ErrorCode.LOG_DIR_NOT_FOUND
-      const log = logManager.getLog(topic, partition)
-      if (log === undefined) {
-        logManager.setPreferredLogDir(topic, partition, dir)
-        return ErrorCode.REPLICA_NOT_AVAILABLE
-      }
-      return log.parentDir === dir ? ErrorCode.NONE : ErrorCode.KAFKA_STORAGE_ERROR
+      return replicaManager.alterReplicaLogDir(topic, partition, dir)
     })
   },
   errorResponse(request, errorCode) {
