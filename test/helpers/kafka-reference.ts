@@ -104,27 +104,17 @@ export function referenceServerProperties(p: {
   return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, String(v)]))
 }
 
-/** Formats a temp log dir and starts Apache Kafka on free loopback ports; resolves once it answers. */
-export async function startKafkaReference(opts: KafkaReferenceOptions = {}): Promise<KafkaReference> {
-  assertPeers()
-  const nodeId = opts.nodeId ?? 1
-  const clusterId = opts.clusterId ?? randomClusterId()
-  const host = '127.0.0.1'
-  const port = await freePort()
-  let controllerPort = await freePort()
-  while (controllerPort === port) controllerPort = await freePort()
-  const dir = mkdtempSync(join(tmpdir(), 'tskafka-kafka-ref-'))
-  const logDir = join(dir, 'data')
-  const propsFile = join(dir, 'server.properties')
-  const props = referenceServerProperties({nodeId, port, controllerPort, logDir, overrides: opts.overrides})
-  writeFileSync(propsFile, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''))
+export interface LaunchedKafkaNode {
+  /** What the node printed so far (warnings and errors only, by its log config). */
+  output(): string
+  /** How the process ended, once it has. */
+  exited(): {code: number | null; signal: NodeJS.Signals | null} | undefined
+  /** SIGTERM (a controlled shutdown), SIGKILL after 15 s; resolves once the process is gone. */
+  stop(): Promise<void>
+}
 
-  const format = await runKafkaTool('kafka-storage', ['format', '-t', clusterId, '-c', propsFile], {timeoutMs: 60_000})
-  if (format.code !== 0) {
-    rmSync(dir, {recursive: true, force: true})
-    throw new Error(describeRun('kafka-storage.sh format', format))
-  }
-
+/** Starts kafka-server-start.sh on a formatted node's properties file, with small-machine JVM settings. */
+export function launchKafkaNode(propsFile: string, opts: Pick<KafkaReferenceOptions, 'heapOpts' | 'jvmOpts'> = {}): LaunchedKafkaNode {
   const child = spawn(kafkaBin('kafka-server-start'), [propsFile], {
     env: {
       ...process.env,
@@ -150,30 +140,61 @@ export async function startKafkaReference(opts: KafkaReferenceOptions = {}): Pro
       resolveExit()
     })
   })
-
-  let stopped = false
-  const stop = async (): Promise<void> => {
-    if (stopped) return
-    stopped = true
-    if (!exited) {
+  return {
+    output: () => output,
+    exited: () => exited,
+    stop: async () => {
+      if (exited) return
       child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
       await exitPromise
       clearTimeout(timer)
-    }
+    },
+  }
+}
+
+/** Formats a temp log dir and starts Apache Kafka on free loopback ports; resolves once it answers. */
+export async function startKafkaReference(opts: KafkaReferenceOptions = {}): Promise<KafkaReference> {
+  assertPeers()
+  const nodeId = opts.nodeId ?? 1
+  const clusterId = opts.clusterId ?? randomClusterId()
+  const host = '127.0.0.1'
+  const port = await freePort()
+  let controllerPort = await freePort()
+  while (controllerPort === port) controllerPort = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'tskafka-kafka-ref-'))
+  const logDir = join(dir, 'data')
+  const propsFile = join(dir, 'server.properties')
+  const props = referenceServerProperties({nodeId, port, controllerPort, logDir, overrides: opts.overrides})
+  writeFileSync(propsFile, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''))
+
+  const format = await runKafkaTool('kafka-storage', ['format', '-t', clusterId, '-c', propsFile], {timeoutMs: 60_000})
+  if (format.code !== 0) {
+    rmSync(dir, {recursive: true, force: true})
+    throw new Error(describeRun('kafka-storage.sh format', format))
+  }
+
+  const node = launchKafkaNode(propsFile, opts)
+  let stopped = false
+  const stop = async (): Promise<void> => {
+    if (stopped) return
+    stopped = true
+    await node.stop()
     rmSync(dir, {recursive: true, force: true})
   }
+  const output = node.output
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 90_000)
   for (;;) {
+    const exited = node.exited()
     if (exited) {
       await stop()
-      throw new Error(`Apache Kafka exited while starting (code ${exited.code}, signal ${exited.signal}):\n${output}`)
+      throw new Error(`Apache Kafka exited while starting (code ${exited.code}, signal ${exited.signal}):\n${output()}`)
     }
-    if (await brokerAnswers(host, port)) break
+    if ((await metadataBrokerCount(host, port)) > 0) break
     if (Date.now() > deadline) {
       await stop()
-      throw new Error(`Apache Kafka did not answer on ${host}:${port} in time:\n${output}`)
+      throw new Error(`Apache Kafka did not answer on ${host}:${port} in time:\n${output()}`)
     }
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -187,16 +208,16 @@ export async function startKafkaReference(opts: KafkaReferenceOptions = {}): Pro
     nodeId,
     dir,
     logDir,
-    output: () => output,
+    output,
     stop,
   }
 }
 
 /**
- * True once the broker lists itself in a Metadata response, which KRaft brokers only do after they
- * have registered with the controller and caught up with the metadata log.
+ * How many brokers a node lists in a Metadata response (0 when it does not answer). A KRaft broker
+ * lists itself only after it has registered with the controller and caught up with the metadata log.
  */
-async function brokerAnswers(host: string, port: number): Promise<boolean> {
+export async function metadataBrokerCount(host: string, port: number): Promise<number> {
   // Metadata v4 (non-flexible, still served by Kafka 4.x): header v1, topics = empty array,
   // allow_auto_topic_creation = false. Response: correlation id, throttle time, brokers array.
   const clientId = Buffer.from('tskafka-ref-probe')
@@ -215,21 +236,20 @@ async function brokerAnswers(host: string, port: number): Promise<boolean> {
   return new Promise((resolveProbe) => {
     const socket = new Socket()
     let buf = Buffer.alloc(0)
-    const done = (ok: boolean) => {
+    const done = (brokers: number) => {
       socket.destroy()
-      resolveProbe(ok)
+      resolveProbe(brokers)
     }
-    socket.setTimeout(2000, () => done(false))
-    socket.on('error', () => done(false))
-    socket.on('close', () => done(false))
+    socket.setTimeout(2000, () => done(0))
+    socket.on('error', () => done(0))
+    socket.on('close', () => done(0))
     socket.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk])
       if (buf.length < 4) return
       const size = buf.readInt32BE(0)
       if (buf.length < 4 + size) return
       // correlation id (4) + throttle_time_ms (4) + brokers array length (4)
-      const brokers = size >= 12 ? buf.readInt32BE(4 + 8) : 0
-      done(brokers > 0)
+      done(size >= 12 ? buf.readInt32BE(4 + 8) : 0)
     })
     socket.connect(port, host, () => socket.write(frame))
   })
