@@ -162,34 +162,65 @@ afterAll(async () => {
 }, 60_000)
 
 describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cluster', () => {
-  it('leader-election --all-topic-partitions after a reorder displaced two leaders: the same stdout as kafka-leader-election.sh', async () => {
-    const reorder = async (name: string, assignment: number[][]) => {
-      const plan = file(name, {version: 1, partitions: assignment.map((replicas, partition) => ({topic: 'elect', partition, replicas}))})
+  it('leader-election --all-topic-partitions after a reorder displaced six leaders of two topics: the same stdout as kafka-leader-election.sh', async () => {
+    const reorder = async (name: string, assignments: Record<string, number[][]>) => {
+      const plan = file(name, {
+        version: 1,
+        partitions: Object.entries(assignments).flatMap(([topic, assignment]) => assignment.map((replicas, partition) => ({topic, partition, replicas}))),
+      })
       const executed = await ours('reassign', '--execute', '--reassignment-json-file', plan)
       expect(executed.stderr).toBe('')
       expect(executed.code).toBe(0)
       // A reorder adds and removes nothing: Kafka completes it at once and keeps each leader.
-      return waitForPartitions(brokers, 'elect', (ps) => ps.every((p, i) => p.replicas.join() === assignment[i]!.join()), 15_000, 'elect reordered')
+      const views: PartitionView[][] = []
+      for (const [topic, assignment] of Object.entries(assignments)) {
+        views.push(await waitForPartitions(brokers, topic, (ps) => ps.every((p, i) => p.replicas.join() === assignment[i]!.join()), 15_000, `${topic} reordered`))
+      }
+      return views.map((ps) => ps.map((p) => p.leader))
     }
-    const displaced = await reorder('reorder.json', [[2, 1, 3], [2, 3, 1], [1, 3, 2]])
-    expect(displaced.map((p) => p.leader)).toEqual([1, 2, 3])
+    const leadersOf = async () => [await view('elect'), await view('gen')].map((ps) => ps.map((p) => p.leader))
+    const reordered = {
+      elect: [
+        [2, 1, 3],
+        [3, 2, 1],
+        [1, 3, 2],
+      ],
+      gen: [
+        [2, 1],
+        [3, 2],
+        [1, 3],
+      ],
+    }
+    expect(await reorder('reorder.json', reordered)).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ])
 
     const args = ['--election-type', 'preferred', '--all-topic-partitions']
     const mine = await ours('leader-election', ...args)
     expect(mine.stderr).toBe('')
     expect(mine.code).toBe(0)
-    expect(mine.stdout).toMatch(/^Successfully completed leader election \(PREFERRED\) for partitions elect-[02], elect-[02]\n$/)
-    const elected = await waitForPartitions(brokers, 'elect', (ps) => ps.every((p) => p.leader === p.replicas[0]), 15_000, 'elect led by preferred replicas')
-    expect(elected.map((p) => p.leader)).toEqual([2, 2, 1])
+    const elected = /^Successfully completed leader election \(PREFERRED\) for partitions (.*)\n$/.exec(mine.stdout)
+    expect(elected, mine.stdout).not.toBeNull()
+    expect(elected![1]!.split(', ').sort()).toEqual(['elect-0', 'elect-1', 'elect-2', 'gen-0', 'gen-1', 'gen-2'])
+    expect(await leadersOf()).toEqual([
+      [2, 3, 1],
+      [2, 3, 1],
+    ])
 
-    // Back to the first order: the same two partitions are led by a replica that is not preferred.
-    const back = await reorder('reorder-back.json', TOPICS.elect!)
-    expect(back.map((p) => p.leader)).toEqual([2, 2, 1])
+    // Back to the first order: the same six partitions are led by a replica that is not preferred.
+    expect(await reorder('reorder-back.json', {elect: TOPICS.elect!, gen: TOPICS.gen!})).toEqual([
+      [2, 3, 1],
+      [2, 3, 1],
+    ])
     const theirs = await kafkaTool('kafka-leader-election', ...args)
     expect(theirs.code, describeRun('kafka-leader-election.sh', theirs)).toBe(0)
+    // The same partitions in the same (JVM HashSet) order.
     expect(mine.stdout).toBe(theirs.stdout)
-    const again = await waitForPartitions(brokers, 'elect', (ps) => ps.every((p) => p.leader === p.replicas[0]), 15_000, 'elect led by preferred replicas')
-    expect(again.map((p) => p.leader)).toEqual([1, 2, 3])
+    expect(await leadersOf()).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ])
 
     // Nothing left to elect: both print nothing.
     const [idleMine, idleTheirs] = [await ours('leader-election', ...args), await kafkaTool('kafka-leader-election', ...args)]
@@ -317,7 +348,7 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
     ])
 
     const drainFile = join(dir, 'drain.json')
-    // The drain runs while the RF change may still be copying: both plans are over different topics.
+    // The drain is planned while the RF change may still be copying: the plans are over different topics.
     const [rfExecuted, drainPlanned] = await Promise.all([
       ours('reassign', '--execute', '--reassignment-json-file', rfFile),
       ours('reassign plan', '--drain-broker', '3', '--topics', 'drain-me', '--output-file', drainFile),
@@ -332,7 +363,8 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
       expect(p.replicas).not.toContain(3)
       for (const b of TOPICS['drain-me']![p.partition]!.filter((x) => x !== 3)) expect(p.replicas).toContain(b)
     }
-    const drainExecuted = await ours('reassign', '--execute', '--reassignment-json-file', drainFile)
+    // The RF change may still be copying: a second reassignment goes in with --additional, as in Kafka.
+    const drainExecuted = await ours('reassign', '--execute', '--additional', '--reassignment-json-file', drainFile)
     expect(drainExecuted.code, drainExecuted.stderr).toBe(0)
     expect(drainExecuted.stdout).toContain('Successfully started partition reassignments for drain-me-1,drain-me-2,drain-me-3,drain-me-5')
 
@@ -365,5 +397,26 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
       }
       for (const [partition, values] of partitions) expect(got.get(partition), `${topic}-${partition}`).toEqual(values)
     }
+  }, 60_000)
+
+  it('node 3 stopped: leader-election reports the partitions it prefers as kafka-leader-election.sh does, exit 1', async () => {
+    const args = ['--election-type', 'preferred', '--all-topic-partitions']
+    // First every leader where it is preferred (a cancelled move leaves its partition led by the second replica).
+    expect((await ours('leader-election', ...args)).code).toBe(0)
+    await kafkaCluster.stopNode(3)
+    for (const topic of Object.keys(TOPICS)) {
+      await waitForPartitions(brokers, topic, (ps) => ps.every((p) => p.leader !== 3 && p.leader >= 0), 15_000, `${topic} led without node 3`)
+    }
+    const [mine, theirs] = [await ours('leader-election', ...args), await kafkaTool('kafka-leader-election', ...args)]
+    const lines = mine.stdout.trimEnd().split('\n')
+    expect(lines.length).toBeGreaterThan(1)
+    for (const line of lines) {
+      expect(line).toMatch(/^Error completing leader election \(PREFERRED\) for partition: [a-z-]+-\d: org\.apache\.kafka\.common\.errors\.PreferredLeaderNotAvailableException: /)
+    }
+    expect(mine.stdout).toBe(theirs.stdout)
+    expect(mine.code).toBe(1)
+    expect(theirs.code).toBe(1)
+    expect(mine.stderr).toBe(`Error: ${lines.length} replica(s) could not be elected\n`)
+    expect(theirs.stderr.split('\n')).toContain(`${lines.length} replica(s) could not be elected`)
   }, 60_000)
 })
