@@ -78,7 +78,9 @@ export function copyNextChunk(current: PartitionLog, future: PartitionLog, maxBy
       if (from === end) return {bytes: 0, caughtUp: true}
     }
   }
-  const r = current.read(Math.max(from, current.logStartOffset), maxBytes, {isolation: 'log-end', minOneMessage: true})
+  // One append may not exceed the future log's segment size (a single larger batch still comes whole).
+  const limit = Math.max(1, Math.min(maxBytes, future.logConfig.segmentBytes))
+  const r = current.read(Math.max(from, current.logStartOffset), limit, {isolation: 'log-end', minOneMessage: true})
   const records = wholeBatches(r.records)
   if (records.length === 0) throw new FutureLogDivergedError(`Nothing to copy from ${current.name} at ${from} below its log end ${end}`)
   const base = readInt64(records, 0)

@@ -311,11 +311,13 @@ export class LogManager {
     const sourceDir = current.parentDir
     const destDir = future.parentDir
     // Kafka's order: the future log takes the partition's name first, so a crash between the
-    // renames leaves two complete, identical copies (which startup reports), never none.
+    // renames leaves two complete, identical copies (which startup reports), never none. Up to
+    // this rename a failure leaves the current log as it was.
     future.renameDir(logDirName(topic, partition))
-    fsyncDir(destDir)
     this.futureLogs.delete(k)
     this.logs.set(k, future)
+    // The swap is done: what follows is cleanup and must not undo it by throwing.
+    fsyncDir(destDir)
     try {
       current.renameDir(logDeleteDirName(topic, partition, randomUUID().replace(/-/g, '')))
       fsyncDir(sourceDir)
@@ -323,11 +325,19 @@ export class LogManager {
       // Not renamed: removed in place below, so no second <topic>-<partition> outlives the swap.
     }
     for (const dir of [destDir, sourceDir]) {
-      this.checkpointRecoveryOffsetsInDir(dir)
-      this.checkpointLogStartOffsetsInDir(dir)
-      this.checkpointHighWatermarksInDir(dir)
+      try {
+        this.checkpointRecoveryOffsetsInDir(dir)
+        this.checkpointLogStartOffsetsInDir(dir)
+        this.checkpointHighWatermarksInDir(dir)
+      } catch {
+        // The periodic checkpoints write them again.
+      }
     }
-    current.delete()
+    try {
+      current.delete()
+    } catch {
+      // A -delete dir left behind is removed at the next startup.
+    }
     return future
   }
 
