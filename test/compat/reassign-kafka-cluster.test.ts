@@ -49,6 +49,7 @@ const TOPICS: Record<string, number[][]> = {
     [3, 1],
   ],
   fast: [[1, 2]],
+  dirs: [[1, 2]],
   slow: [[1, 2]],
   'rf-up': [[1], [2], [3]],
   'drain-me': [
@@ -97,7 +98,7 @@ async function throttleConfigs(topic: string): Promise<{brokers: string[]; topic
     for (const line of out.split('\n')) {
       const head = /^(?:Dynamic|Default) configs for (?:broker|topic) ?(\S*) (?:are|in the cluster are):$/.exec(line)
       if (head) entity = head[1] === 'the' || head[1] === '' ? 'default' : head[1]!
-      const entry = /^ {2}([a-z.]*throttled[a-z.]*)=(\S*) sensitive=/.exec(line)
+      const entry = /^ {2}([a-z.]*throttled[a-z.]*|replica\.alter\.log\.dirs\.io\.max\.bytes\.per\.second)=(\S*) sensitive=/.exec(line)
       if (entry) found.push(`${entity} ${entry[1]}=${entry[2]}`)
     }
     return found.sort()
@@ -111,6 +112,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tskafka-reassign-kafka-'))
   kafkaCluster = await startKafkaReferenceCluster({
     nodes: 3,
+    // Two log dirs per node: a replica can move between a node's dirs.
+    logDirsPerNode: 2,
     overrides: {
       'auto.create.topics.enable': false,
       // Leadership stays where a reassignment leaves it until an election moves it.
@@ -241,7 +244,7 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
     const current = JSON.parse(mineLines[1]!) as Assignment
     expect(current.partitions.map((p) => [p.partition, p.replicas])).toEqual(TOPICS.gen!.map((r, i) => [i, r]))
     // Each replica's real log dir on its node.
-    for (const p of current.partitions) expect(p.log_dirs).toEqual(p.replicas.map((b) => brokers()[b - 1]!.logDir))
+    for (const p of current.partitions) for (const [i, b] of p.replicas.entries()) expect(brokers()[b - 1]!.logDirs).toContain(p.log_dirs[i])
     // The proposals are random in both tools: the same shape, two distinct listed brokers per partition.
     expect(mineLines[3]).toBe(theirLines[3])
     for (const proposal of [JSON.parse(mineLines[4]!) as Assignment, JSON.parse(theirLines[4]!) as Assignment]) {
@@ -262,7 +265,10 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
     const lines = executed.stdout.trimEnd().split('\n')
     expect(lines[0]).toBe('Current partition replica assignment')
     expect(lines[1]).toBe('')
-    expect(JSON.parse(lines[2]!)).toEqual({version: 1, partitions: [{topic: 'fast', partition: 0, replicas: [1, 2], log_dirs: [brokers()[0]!.logDir, brokers()[1]!.logDir]}]})
+    const rollback = JSON.parse(lines[2]!) as Assignment
+    expect(rollback.partitions.map((p) => [p.topic, p.partition, p.replicas])).toEqual([['fast', 0, [1, 2]]])
+    expect(brokers()[0]!.logDirs).toContain(rollback.partitions[0]!.log_dirs[0])
+    expect(brokers()[1]!.logDirs).toContain(rollback.partitions[0]!.log_dirs[1])
     expect(lines.slice(3)).toEqual([
       '',
       "Save this to use as the --reassignment-json-file option during rollback",
@@ -385,6 +391,42 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
     const kafkaVerify = ok('kafka --verify', await kafkaReassign('--verify', '--reassignment-json-file', drainFile))
     expect(kafkaVerify).toMatch(/^Reassignment of partition drain-me-5 is completed\.$/m)
   }, 90_000)
+
+  it('--execute of a move between a node\'s log dirs with --replica-alter-log-dirs-throttle: --verify as Kafka\'s, the throttle set then removed', async () => {
+    const topicsFile = file('dirs-topics.json', {topics: [{topic: 'dirs'}], version: 1})
+    const generated = await ours('reassign', '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '1,2,3')
+    expect(generated.code, generated.stderr).toBe(0)
+    const current = (JSON.parse(generated.stdout.split('\n')[1]!) as Assignment).partitions[0]!
+    const [from] = current.log_dirs
+    const to = brokers()[0]!.logDirs.find((d) => d !== from)!
+    const plan = file('dirs.json', {version: 1, partitions: [{topic: 'dirs', partition: 0, replicas: [1, 2], log_dirs: [to, 'any']}]})
+    const executed = await ours('reassign', '--execute', '--reassignment-json-file', plan, '--replica-alter-log-dirs-throttle', '100000000')
+    expect(executed.stderr).toBe('')
+    expect(executed.code).toBe(0)
+    expect(executed.stdout.split('\n').slice(4)).toEqual([
+      "Save this to use as the --reassignment-json-file option during rollback",
+      'Warning: You must run --verify periodically, until the reassignment completes, to ensure the throttle is removed.',
+      'The replica-alter-dir throttle limit was set to 100000000 B/s',
+      'Successfully started partition reassignment for dirs-0',
+      `Successfully started moving log directory to ${to} for replica dirs-0 with broker 1 `,
+      '',
+    ])
+    const set = await throttleConfigs('dirs')
+    expect(set.brokers).toEqual(['1 replica.alter.log.dirs.io.max.bytes.per.second=100000000'])
+    expect(set.topic).toEqual([])
+
+    const waited = await ours('reassign', '--verify', '--wait', '--timeout', '30s', '--reassignment-json-file', plan)
+    expect(waited.stderr).toBe('')
+    expect(waited.code).toBe(0)
+    expect(waited.stdout).toBe(
+      'Status of partition reassignment:\nReassignment of partition dirs-0 is completed.\nReassignment of replica dirs-0-1 completed successfully.\nClearing broker-level throttles on brokers 1,2,3\nClearing topic-level throttles on topic dirs\n',
+    )
+    const [after, theirs] = await Promise.all([throttleConfigs('dirs'), kafkaReassign('--verify', '--reassignment-json-file', plan)])
+    expect(after).toEqual({brokers: [], topic: []})
+    expect(ok('kafka --verify', theirs)).toBe(waited.stdout)
+    const moved = await ours('reassign', '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '1,2,3')
+    expect((JSON.parse(moved.stdout.split('\n')[1]!) as Assignment).partitions[0]!.log_dirs).toEqual([to, current.log_dirs[1]])
+  }, 60_000)
 
   it('every record written before the moves is read back from the moved partitions (kcat)', async () => {
     for (const [topic, partitions] of written) {

@@ -14,6 +14,8 @@ import {assertPeers, describeRun, runKafkaTool} from './peers.js'
 export interface KafkaReferenceClusterOptions {
   /** Nodes, with ids 1..nodes (default 3). */
   nodes?: number
+  /** Log dirs per node (default 1); more than one lets replicas move between a node's dirs. */
+  logDirsPerNode?: number
   /** Extra or replaced server.properties entries, the same on every node. */
   overrides?: Record<string, string | number | boolean>
   heapOpts?: string
@@ -27,7 +29,8 @@ export interface KafkaReferenceNode {
   port: number
   controllerPort: number
   propsFile: string
-  logDir: string
+  /** The node's log dirs (log.dirs), data-1, data-2... under its own dir. */
+  logDirs: string[]
 }
 
 export interface KafkaReferenceCluster {
@@ -67,7 +70,7 @@ export async function startKafkaReferenceCluster(opts: KafkaReferenceClusterOpti
     port: ports[i]!,
     controllerPort: ports[count + i]!,
     propsFile: join(dir, `node-${i + 1}`, 'server.properties'),
-    logDir: join(dir, `node-${i + 1}`, 'data'),
+    logDirs: Array.from({length: opts.logDirsPerNode ?? 1}, (_, d) => join(dir, `node-${i + 1}`, `data-${d + 1}`)),
   }))
   const voters = nodes.map((n) => `${n.id}@${HOST}:${n.controllerPort}`).join(',')
   const rf = Math.min(3, count)
@@ -77,7 +80,7 @@ export async function startKafkaReferenceCluster(opts: KafkaReferenceClusterOpti
       nodeId: node.id,
       port: node.port,
       controllerPort: node.controllerPort,
-      logDir: node.logDir,
+      logDir: node.logDirs.join(','),
       overrides: {
         'controller.quorum.voters': voters,
         // As Kafka's shipped config for more than one node, capped at the cluster size.
