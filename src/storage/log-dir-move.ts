@@ -140,7 +140,7 @@ export interface LogDirMoveOptions {
   abandon(reason: string): void
   logger?: {info(msg: string): void; warn(msg: string): void} | null
   clock?: () => number
-  /** fsync the future log after this many copied bytes, so the swap's own flush stays short. Default 4 MiB. */
+  /** fsync the future log after this many copied bytes, so the swap's own flush stays short. Default 1 MiB. */
   flushEveryBytes?: number
 }
 
@@ -220,7 +220,7 @@ export class LogDirMove {
         this.opts.logger?.info(`The current replica of ${this.opts.name} was replaced by its future replica in ${future.parentDir} after copying ${this.copiedBytes} bytes in ${secs.toFixed(1)} s`)
         return true
       }
-      if (this.unflushed >= (this.opts.flushEveryBytes ?? 4 * 1024 * 1024)) {
+      if (this.unflushed >= (this.opts.flushEveryBytes ?? 1024 * 1024)) {
         future.flush()
         this.unflushed = 0
       }
