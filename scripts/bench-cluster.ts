@@ -15,14 +15,14 @@
 //
 //   npx tsx scripts/bench-cluster.ts [--runs 3] [--skip-kafka]
 
-import {execFile, spawn, type ChildProcess} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, Socket} from 'node:net'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-import {randomClusterId} from '../test/helpers/kafka-reference.js'
-import {assertPeers, kafkaBin, runKafkaTool} from '../test/helpers/peers.js'
+import {launchKafkaNode, type LaunchedKafkaNode, randomClusterId, referenceServerProperties} from '../test/helpers/kafka-reference.js'
+import {assertPeers, runKafkaTool} from '../test/helpers/peers.js'
 
 const args = process.argv.slice(2)
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3
@@ -131,34 +131,28 @@ async function kafkaRun(): Promise<{readyMs: number; formatMs: number}> {
   const base = await freeRange(BROKERS)
   const clusterId = randomClusterId()
   const voters = Array.from({length: BROKERS}, (_, i) => `${i + 1}@127.0.0.1:${base + 10_000 + i}`).join(',')
-  const children: ChildProcess[] = []
+  const nodes: LaunchedKafkaNode[] = []
   try {
     const files: string[] = []
     for (let i = 0; i < BROKERS; i++) {
       const nodeDir = join(dir, `node-${i + 1}`)
       mkdirSync(nodeDir)
-      const props: Record<string, string | number> = {
-        'process.roles': 'broker,controller',
-        'node.id': i + 1,
-        'controller.quorum.voters': voters,
-        listeners: `PLAINTEXT://127.0.0.1:${base + i},CONTROLLER://127.0.0.1:${base + 10_000 + i}`,
-        'advertised.listeners': `PLAINTEXT://127.0.0.1:${base + i}`,
-        'controller.listener.names': 'CONTROLLER',
-        'inter.broker.listener.name': 'PLAINTEXT',
-        'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-        'log.dirs': join(nodeDir, 'data'),
-        // As in Kafka's shipped config/server.properties, replication capped at the cluster size.
-        'num.partitions': 1,
-        'offsets.topic.replication.factor': 3,
-        'transaction.state.log.replication.factor': 3,
-        'transaction.state.log.min.isr': 2,
-        'share.coordinator.state.topic.replication.factor': 3,
-        'share.coordinator.state.topic.min.isr': 2,
-        'group.initial.rebalance.delay.ms': 0,
-        'num.network.threads': 2,
-        'num.io.threads': 2,
-        'background.threads': 2,
-      }
+      // The test reference's node settings (test/helpers/kafka-reference.ts), with replication
+      // capped at the cluster size as in Kafka's shipped config/server.properties.
+      const props = referenceServerProperties({
+        nodeId: i + 1,
+        port: base + i,
+        controllerPort: base + 10_000 + i,
+        logDir: join(nodeDir, 'data'),
+        overrides: {
+          'controller.quorum.voters': voters,
+          'offsets.topic.replication.factor': 3,
+          'transaction.state.log.replication.factor': 3,
+          'transaction.state.log.min.isr': 2,
+          'share.coordinator.state.topic.replication.factor': 3,
+          'share.coordinator.state.topic.min.isr': 2,
+        },
+      })
       const file = join(nodeDir, 'server.properties')
       writeFileSync(file, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''))
       files.push(file)
@@ -172,34 +166,18 @@ async function kafkaRun(): Promise<{readyMs: number; formatMs: number}> {
     )
     const formatMs = performance.now() - formatBegan
     const began = performance.now()
-    for (const file of files) {
-      const child = spawn(kafkaBin('kafka-server-start'), [file], {
-        env: {...process.env, KAFKA_HEAP_OPTS: '-Xms256m -Xmx512m', KAFKA_JVM_PERFORMANCE_OPTS: '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError'},
-        stdio: 'ignore',
-      })
-      children.push(child)
-    }
+    for (const file of files) nodes.push(launchKafkaNode(file))
     const deadline = Date.now() + 180_000
     for (;;) {
       const views = await Promise.all(Array.from({length: BROKERS}, (_, i) => metadataView('127.0.0.1', base + i)))
       if (views.every((v) => v !== null && v.brokers === BROKERS && v.controllerId >= 0)) break
-      if (children.some((c) => c.exitCode !== null)) throw new Error('a Kafka broker exited while starting')
+      if (nodes.some((n) => n.exited())) throw new Error('a Kafka broker exited while starting')
       if (Date.now() > deadline) throw new Error('Kafka did not become ready within 180 s')
       await new Promise((r) => setTimeout(r, 50))
     }
     return {readyMs: performance.now() - began, formatMs}
   } finally {
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((done) => {
-            if (c.exitCode !== null) return done()
-            c.once('exit', () => done())
-            c.kill('SIGTERM')
-            setTimeout(() => c.kill('SIGKILL'), 15_000).unref()
-          }),
-      ),
-    )
+    await Promise.all(nodes.map((n) => n.stop()))
     rmSync(dir, {recursive: true, force: true})
   }
 }
