@@ -4,6 +4,7 @@
 // acks=all producer every acknowledged record stays readable in order, the partition's files end
 // up only in the new dir, kafka-dump-log.sh reads them, and a restart keeps everything. A broker
 // stopped mid-move resumes it after the restart; a topic deleted mid-move leaves no future dir.
+// tskafka reassign moves a replica between the dirs the same way.
 
 import {mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -13,6 +14,7 @@ import {Kafka, logLevel, type Producer} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {startBroker, type StartedBroker} from '../../src/index.js'
+import {assertCliBuilt, runCli} from '../compat/helpers/cli.js'
 import {assertPeers, describeRun, runKafkaTool, runKcat} from '../helpers/peers.js'
 
 const base = mkdtempSync(join(tmpdir(), 'tskafka-logdirmove-'))
@@ -36,6 +38,7 @@ async function start(): Promise<StartedBroker> {
 
 beforeAll(async () => {
   assertPeers()
+  assertCliBuilt()
   broker = await start()
 }, 60_000)
 
@@ -262,4 +265,38 @@ describe('moving a replica between log dirs of one broker', () => {
     for (let i = 0; i < 50 && entriesOf(from, 'resumed').length + entriesOf(to, 'resumed').length > 0; i++) await new Promise((r) => setTimeout(r, 100))
     expect([...entriesOf(from, 'resumed'), ...entriesOf(to, 'resumed')]).toEqual([])
   }, 150_000)
+
+  it('tskafka reassign moves a replica between the dirs too: --verify exits 3 while the copy is held back, 0 once done', async () => {
+    await createTopic('cli')
+    const from = entriesOf(dirA, 'cli').length > 0 ? dirA : dirB
+    const to = from === dirA ? dirB : dirA
+    const producer = kafka().producer({allowAutoTopicCreation: false})
+    await producer.connect()
+    const values = await prefill(producer, 'cli', 'c', 1024, 1024)
+    await producer.disconnect()
+    const move = writeMove('cli', 'cli', to)
+    // 10 kB/s: the quota (11 one-second samples, as Kafka's) lets through at most about 110 kB
+    // before it holds the 1 MB copy back.
+    const executed = await runCli(['reassign', '--bootstrap-server', broker.bootstrapServers, '--execute', '--reassignment-json-file', move, '--replica-alter-log-dirs-throttle', '10000'])
+    expect(executed.code, describeRun('tskafka execute', executed)).toBe(0)
+    expect(executed.stdout).toContain(`Successfully started moving log directory to ${to} for replica cli-0 with broker 1`)
+    const during = await runCli(['reassign', '--bootstrap-server', broker.bootstrapServers, '--verify', '--reassignment-json-file', move])
+    expect(during.code, describeRun('tskafka verify', during)).toBe(3)
+    expect(during.stdout).toContain('Reassignment of replica cli-0-1 is still in progress.')
+    expect(entriesOf(from, 'cli')).toEqual(['cli-0'])
+    // Raising the throttle lets the copy finish.
+    const raised = await runCli(['configs', '--bootstrap-server', broker.bootstrapServers, '--alter', '--entity-type', 'brokers', '--entity-name', '1', '--add-config', 'replica.alter.log.dirs.io.max.bytes.per.second=100000000'])
+    expect(raised.code, describeRun('tskafka configs', raised)).toBe(0)
+    let done = during
+    for (let i = 0; i < 60 && done.code === 3; i++) {
+      await new Promise((r) => setTimeout(r, 250))
+      done = await runCli(['reassign', '--bootstrap-server', broker.bootstrapServers, '--verify', '--reassignment-json-file', move])
+    }
+    expect(done.code, describeRun('tskafka verify', done)).toBe(0)
+    expect(done.stdout).toContain('Reassignment of replica cli-0-1 completed successfully.')
+    expect(done.stdout).toContain('Clearing broker-level throttles on broker 1')
+    expect(entriesOf(from, 'cli')).toEqual([])
+    expect(entriesOf(to, 'cli')).toEqual(['cli-0'])
+    expect(await consumeAll('cli')).toEqual(values)
+  }, 90_000)
 })
