@@ -202,27 +202,37 @@ export default class Reassign extends TskafkaCommand {
     ])
     const entries = parseReassignmentJson(reassignmentJson)
     const started = Date.now()
-    let spinner: {text: string; stop(): unknown} | undefined
-    if (spinnersEnabled()) {
-      const {default: ora} = await import('ora')
-      spinner = ora({text: 'Checking the reassignment...', stream: process.stderr}).start()
-      this.onCleanup(() => spinner?.stop())
+    // A plain status line redrawn with \r on stderr, only on a terminal: nothing extra off a TTY.
+    const tty = spinnersEnabled()
+    let drawn = false
+    const draw = (text: string) => {
+      const columns = process.stderr.columns > 0 ? process.stderr.columns : 80
+      process.stderr.write(`\r${text.slice(0, columns - 1)}\u001B[K`)
+      drawn = true
     }
+    const erase = () => {
+      if (drawn) process.stderr.write('\r\u001B[K')
+      drawn = false
+    }
+    this.onCleanup(erase)
     try {
       for (;;) {
         const states = await reassign.verifyStates(client, entries)
         if (reassign.verifyOutcome(states) !== 'in-progress') return false
-        if (spinner) spinner.text = progressLine(await reassign.moveProgress(client, entries), Date.now() - started)
+        if (tty) {
+          const progress = await reassign.moveProgress(client, entries)
+          // Between the two reads the last move may have ended: keep the line as it was.
+          if (progress.moving > 0) draw(progressLine(progress, Date.now() - started))
+        }
         if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) return true
         await new Promise((r) => setTimeout(r, 1000))
       }
     } finally {
-      spinner?.stop()
+      erase()
     }
   }
 }
 
-/** The same document as Kafka's reassignment JSON, for --output json|yaml. */
 function reassignmentDoc(assignments: ReadonlyArray<{topic: string; partition: number; replicas: readonly number[]; logDirs?: readonly string[]}>): unknown {
   return {version: 1, partitions: assignments.map((a) => ({topic: a.topic, partition: a.partition, replicas: a.replicas, log_dirs: a.replicas.map((_, i) => a.logDirs?.[i] ?? 'any')}))}
 }
