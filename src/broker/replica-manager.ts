@@ -431,6 +431,8 @@ export class ReplicaManager implements MetadataListener {
    * dir starts moving (NONE: the move goes on after the answer).
    */
   alterReplicaLogDir(topic: string, partitionIndex: number, dir: string): number {
+    // Shutting down: no move may start (the logs are about to close).
+    if (this.stopped) return ErrorCode.KAFKA_STORAGE_ERROR
     const log = this.logManager.getLog(topic, partitionIndex)
     const partition = this.getPartition(topic, partitionIndex)
     if (log === undefined || partition === undefined) {
