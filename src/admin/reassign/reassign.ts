@@ -574,8 +574,8 @@ export interface CancelResult {
 export async function cancel(client: KafkaClient, reassignmentJson: string, preserveThrottles: boolean, timeoutMs: number, print: Print, write: Print): Promise<CancelResult> {
   const entries = parseReassignmentJson(reassignmentJson)
   const ongoing = await ongoingReassignments(client, entries)
-  // Kafka leaves alone a reassignment that only adds replicas and removes none: cancelling cannot undo it (KIP-455).
-  const cancelling = ongoing.filter((r) => r.addingReplicas.length === 0 || r.removingReplicas.length > 0).map((r) => ({topic: r.topic, partition: r.partition}))
+  // As Kafka 4.3's tool: every listed reassignment that adds or removes a replica.
+  const cancelling = ongoing.filter((r) => r.addingReplicas.length > 0 || r.removingReplicas.length > 0).map((r) => ({topic: r.topic, partition: r.partition}))
   if (cancelling.length > 0) {
     const errors = await alterReassignments(
       client,

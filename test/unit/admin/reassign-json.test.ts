@@ -83,3 +83,16 @@ describe('reassignment JSON (Kafka format)', () => {
     expect(() => validateGenerateArgs('1,x', ['a'])).toThrow('For input string: "x"')
   })
 })
+
+describe('reassign --verify --wait --timeout', () => {
+  it('takes 30s, 5m, 1h, 250ms or a bare number of milliseconds', async () => {
+    const {parseWaitTimeout} = await import('../../../commands/reassign/index.js')
+    expect(parseWaitTimeout('30s')).toBe(30_000)
+    expect(parseWaitTimeout('5m')).toBe(300_000)
+    expect(parseWaitTimeout('1h')).toBe(3_600_000)
+    expect(parseWaitTimeout('250ms')).toBe(250)
+    expect(parseWaitTimeout('1500')).toBe(1500)
+    expect(parseWaitTimeout('1.5s')).toBe(1500)
+    expect(() => parseWaitTimeout('soon')).toThrow('Invalid --timeout soon: expected a duration like 30s, 5m, 1h or milliseconds')
+  })
+})
