@@ -188,7 +188,12 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
       }
       return views.map((ps) => ps.map((p) => p.leader))
     }
-    const leadersOf = async () => [await view('elect'), await view('gen')].map((ps) => ps.map((p) => p.leader))
+    /** Once node 1's metadata shows every partition of both topics led by its preferred replica. */
+    const preferredLeaders = async () => {
+      const views: PartitionView[][] = []
+      for (const topic of ['elect', 'gen']) views.push(await waitForPartitions(brokers, topic, (ps) => ps.every((p) => p.leader === p.replicas[0]), 15_000, `${topic} led by preferred replicas`))
+      return views.map((ps) => ps.map((p) => p.leader))
+    }
     const reordered = {
       elect: [
         [2, 1, 3],
@@ -213,7 +218,7 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
     const elected = /^Successfully completed leader election \(PREFERRED\) for partitions (.*)\n$/.exec(mine.stdout)
     expect(elected, mine.stdout).not.toBeNull()
     expect(elected![1]!.split(', ').sort()).toEqual(['elect-0', 'elect-1', 'elect-2', 'gen-0', 'gen-1', 'gen-2'])
-    expect(await leadersOf()).toEqual([
+    expect(await preferredLeaders()).toEqual([
       [2, 3, 1],
       [2, 3, 1],
     ])
@@ -227,7 +232,7 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
     expect(theirs.code, describeRun('kafka-leader-election.sh', theirs)).toBe(0)
     // The same partitions in the same (JVM HashSet) order.
     expect(mine.stdout).toBe(theirs.stdout)
-    expect(await leadersOf()).toEqual([
+    expect(await preferredLeaders()).toEqual([
       [1, 2, 3],
       [1, 2, 3],
     ])
@@ -395,12 +400,13 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
       expect(waited.code, `${name}: ${waited.stdout}${waited.stderr}`).toBe(0)
       expect(waited.stdout).not.toMatch(/still in progress|failed/)
     }
-    const rfAfter = await view('rf-up')
+    // Node 1's metadata may trail the controller by a moment.
+    const rfAfter = await waitForPartitions(brokers, 'rf-up', (ps) => ps.every((p) => p.replicas.length === 3 && p.isr.length === 3), 15_000, 'rf-up at RF 3')
     expect(rfAfter.map((p) => p.replicas)).toEqual(rf.partitions.map((p) => p.replicas))
     expect(rfAfter.map((p) => p.leader)).toEqual([1, 2, 3])
     expect(rfAfter.every((p) => p.isr.length === 3)).toBe(true)
     const planned2 = new Map(drain.partitions.map((p) => [p.partition, p.replicas]))
-    const drainAfter = await view('drain-me')
+    const drainAfter = await waitForPartitions(brokers, 'drain-me', (ps) => ps.every((p) => !p.replicas.includes(3) && p.isr.length === 2), 15_000, 'drain-me off node 3')
     expect(drainAfter.map((p) => p.replicas)).toEqual(TOPICS['drain-me']!.map((r, i) => planned2.get(i) ?? r))
     expect(drainAfter.every((p) => !p.replicas.includes(3) && p.isr.length === 2)).toBe(true)
   }, 90_000)
