@@ -673,14 +673,23 @@ function writeBrokerFiles(state: ClusterState, broker: BrokerRecord): void {
  * to accept or refuse, so its own error message reaches the user.
  */
 function formatStorage(state: ClusterState, broker: BrokerRecord): void {
-  const logDir = brokerLogDir(broker)
+  // Every dir of the broker's log.dirs (its own data dir, or what the cluster config sets).
+  const entries = localBrokerConfig(state, broker)
+  const configured = entries.find(([k]) => k === 'log.dirs')?.[1] ?? entries.find(([k]) => k === 'log.dir')?.[1] ?? brokerLogDir(broker)
+  const unformatted = configured
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => {
+      if (d === '') return false
+      try {
+        return readMetaProperties(d) === null
+      } catch {
+        return false
+      }
+    })
+  if (unformatted.length === 0) return
   try {
-    if (readMetaProperties(logDir) !== null) return
-  } catch {
-    return
-  }
-  try {
-    ensureFormatted([logDir], broker.id, state.clusterId)
+    ensureFormatted(unformatted, broker.id, state.clusterId)
   } catch (error) {
     if (error instanceof ConfigError) throw new ClusterError(`cannot format the log directory of broker ${broker.id}: ${error.message}`)
     throw error

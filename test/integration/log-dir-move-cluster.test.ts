@@ -13,7 +13,7 @@ import {join} from 'node:path'
 import {Kafka, logLevel, type Producer} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {randomKafkaUuid, writeMetaProperties} from '../../src/config/meta-properties.js'
+import {readMetaProperties} from '../../src/config/meta-properties.js'
 import {startCluster, type StartedCluster} from '../../src/index.js'
 import {waitForPartitions} from '../chaos/cluster-probe.js'
 import {assertPeers, describeRun, runKafkaTool, runKcat} from '../helpers/peers.js'
@@ -31,12 +31,9 @@ beforeAll(async () => {
   })
   dirA = join(cluster.dataDir, 'broker-4', 'a')
   dirB = join(cluster.dataDir, 'broker-4', 'b')
-  // The cluster formats only its own data dir: these two are formatted for it beforehand.
-  for (const dir of [dirA, dirB]) {
-    mkdirSync(dir, {recursive: true})
-    writeMetaProperties(dir, {version: 1, clusterId: cluster.clusterId, nodeId: 4, directoryId: randomKafkaUuid()})
-  }
+  // The new broker's two log dirs are formatted by the cluster with its cluster id.
   await cluster.addBroker({config: {'log.dirs': `${dirA},${dirB}`}})
+  for (const dir of [dirA, dirB]) expect(readMetaProperties(dir)?.clusterId).toBe(cluster.clusterId)
 }, 120_000)
 
 afterAll(async () => {
