@@ -18,6 +18,7 @@
 //     as planned on real Kafka;
 //   - a replica moved between a node's log dirs with --replica-alter-log-dirs-throttle: the rate
 //     shown by kafka-configs.sh, --verify as Kafka's, the rate removed;
+//   - a broker-only node 4 joins: `reassign plan --add-broker 4` executed as planned;
 //   - every record written before the moves is read back afterwards (kcat);
 //   - node 3 stopped: leader-election's error lines for the partitions it prefers, as Kafka's.
 
@@ -444,6 +445,39 @@ describe('tskafka reassign and leader-election on a 3-node Apache Kafka 4.3.1 cl
     expect(ok('kafka --verify', theirs)).toBe(waited.stdout)
     const moved = await ours('reassign', '--generate', '--topics-to-move-json-file', topicsFile, '--broker-list', '1,2,3')
     expect((JSON.parse(moved.stdout.split('\n')[1]!) as Assignment).partitions[0]!.log_dirs).toEqual([to, current.log_dirs[1]])
+  }, 60_000)
+
+  it('a broker-only node 4 joins: reassign plan --add-broker 4 moves one replica per changed partition onto it, executed as planned', async () => {
+    const before = new Map<string, number[]>()
+    for (const topic of Object.keys(TOPICS)) for (const p of await view(topic)) before.set(`${topic}-${p.partition}`, p.replicas)
+    const added = await kafkaCluster.addBroker()
+    expect(added.id).toBe(4)
+    const growFile = join(dir, 'grow.json')
+    const planned = await ours('reassign plan', '--add-broker', '4', '--output-file', growFile)
+    expect(planned.stderr).toBe('')
+    expect(planned.code).toBe(0)
+    expect(planned.stdout.split('\n')[0]).toBe(`Plan: add broker 4 (${Object.keys(TOPICS).length} topics)`)
+    const share = Number(/^4 \(new\)\s+0 -> (\d+)\s/m.exec(planned.stdout)?.[1])
+    expect(share).toBeGreaterThan(0)
+    const grow = readAssignment(growFile)
+    expect(grow.partitions).toHaveLength(share)
+    for (const p of grow.partitions) {
+      const was = before.get(`${p.topic}-${p.partition}`)!
+      expect(p.replicas.filter((b) => !was.includes(b))).toEqual([4])
+      expect(was.filter((b) => !p.replicas.includes(b))).toHaveLength(1)
+    }
+    const executed = await ours('reassign', '--execute', '--reassignment-json-file', growFile)
+    expect(executed.code, executed.stderr).toBe(0)
+    const waited = await ours('reassign', '--verify', '--wait', '--timeout', '30s', '--reassignment-json-file', growFile)
+    expect(waited.code, waited.stdout + waited.stderr).toBe(0)
+    expect(waited.stdout).toMatch(/^Clearing broker-level throttles on brokers 1,2,3,4$/m)
+    const target = new Map(grow.partitions.map((p) => [`${p.topic}-${p.partition}`, p.replicas]))
+    let onNew = 0
+    for (const topic of new Set(grow.partitions.map((p) => p.topic))) {
+      const ps = await waitForPartitions(brokers, topic, (v) => v.every((p) => p.replicas.join() === (target.get(`${topic}-${p.partition}`) ?? before.get(`${topic}-${p.partition}`))!.join() && p.isr.length === p.replicas.length), 15_000, `${topic} as planned`)
+      onNew += ps.filter((p) => p.replicas.includes(4)).length
+    }
+    expect(onNew).toBe(share)
   }, 60_000)
 
   it('every record written before the moves is read back from the moved partitions (kcat)', async () => {

@@ -27,7 +27,8 @@ export interface KafkaReferenceNode {
   id: number
   host: string
   port: number
-  controllerPort: number
+  /** The node's controller listener; null on a broker-only node (added by addBroker). */
+  controllerPort: number | null
   propsFile: string
   /** The node's log dirs (log.dirs), data-1, data-2... under its own dir. */
   logDirs: string[]
@@ -45,6 +46,8 @@ export interface KafkaReferenceCluster {
   stopNode(id: number): Promise<void>
   /** Starts a stopped node again and waits until every live node lists it. */
   startNode(id: number): Promise<void>
+  /** Formats and starts a broker-only node with the next id (not a quorum voter); resolves once every live node lists it. */
+  addBroker(): Promise<KafkaReferenceNode>
   stop(): Promise<void>
 }
 
@@ -74,26 +77,28 @@ export async function startKafkaReferenceCluster(opts: KafkaReferenceClusterOpti
   }))
   const voters = nodes.map((n) => `${n.id}@${HOST}:${n.controllerPort}`).join(',')
   const rf = Math.min(3, count)
-  for (const node of nodes) {
+  const shared = {
+    'controller.quorum.voters': voters,
+    // As Kafka's shipped config for more than one node, capped at the cluster size.
+    'offsets.topic.replication.factor': rf,
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': Math.min(2, rf),
+    'share.coordinator.state.topic.replication.factor': rf,
+    'share.coordinator.state.topic.min.isr': Math.min(2, rf),
+    ...opts.overrides,
+  }
+  const writeProps = (node: KafkaReferenceNode, overrides: Record<string, string | number | boolean> = {}) => {
     mkdirSync(join(dir, `node-${node.id}`))
     const props = referenceServerProperties({
       nodeId: node.id,
       port: node.port,
-      controllerPort: node.controllerPort,
+      controllerPort: node.controllerPort ?? 0,
       logDir: node.logDirs.join(','),
-      overrides: {
-        'controller.quorum.voters': voters,
-        // As Kafka's shipped config for more than one node, capped at the cluster size.
-        'offsets.topic.replication.factor': rf,
-        'transaction.state.log.replication.factor': rf,
-        'transaction.state.log.min.isr': Math.min(2, rf),
-        'share.coordinator.state.topic.replication.factor': rf,
-        'share.coordinator.state.topic.min.isr': Math.min(2, rf),
-        ...opts.overrides,
-      },
+      overrides: {...shared, ...overrides},
     })
     writeFileSync(node.propsFile, Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''))
   }
+  for (const node of nodes) writeProps(node)
 
   const launched = new Map<number, LaunchedKafkaNode>()
   let stopped = false
@@ -111,7 +116,7 @@ export async function startKafkaReferenceCluster(opts: KafkaReferenceClusterOpti
     const deadline = Date.now() + (opts.startTimeoutMs ?? 120_000)
     for (;;) {
       const dead = nodes.find((n) => launched.get(n.id)?.exited())
-      if (dead && expected === count) throw new Error(`Apache Kafka node ${dead.id} exited while ${what}:\n${output(dead.id)}`)
+      if (dead && expected === nodes.length) throw new Error(`Apache Kafka node ${dead.id} exited while ${what}:\n${output(dead.id)}`)
       const counts = await Promise.all(live().map((n) => metadataBrokerCount(n.host, n.port)))
       if (counts.every((c) => c === expected)) return
       if (Date.now() > deadline) throw new Error(`Apache Kafka: not every node lists ${expected} brokers in time (${what}):\n${nodes.map((n) => `node ${n.id}:\n${output(n.id)}`).join('\n')}`)
@@ -147,6 +152,25 @@ export async function startKafkaReferenceCluster(opts: KafkaReferenceClusterOpti
       if (launched.get(id) && !launched.get(id)!.exited()) throw new Error(`Kafka node ${id} is running`)
       launched.set(id, launchKafkaNode(node.propsFile, opts))
       await waitForBrokers(live().length, `node ${id} starting again`)
+    },
+    async addBroker() {
+      const id = Math.max(...nodes.map((n) => n.id)) + 1
+      const node: KafkaReferenceNode = {
+        id,
+        host: HOST,
+        port: await freePort(),
+        controllerPort: null,
+        propsFile: join(dir, `node-${id}`, 'server.properties'),
+        logDirs: Array.from({length: opts.logDirsPerNode ?? 1}, (_, d) => join(dir, `node-${id}`, `data-${d + 1}`)),
+      }
+      // A broker only: no controller listener, the same static voters.
+      writeProps(node, {'process.roles': 'broker', listeners: `PLAINTEXT://${HOST}:${node.port}`})
+      const format = await runKafkaTool('kafka-storage', ['format', '-t', clusterId, '-c', node.propsFile], {timeoutMs: 90_000})
+      if (format.code !== 0) throw new Error(describeRun(`kafka-storage.sh format (node ${id})`, format))
+      nodes.push(node)
+      launched.set(id, launchKafkaNode(node.propsFile, opts))
+      await waitForBrokers(live().length, `broker ${id} joining`)
+      return node
     },
     stop,
   }
