@@ -498,7 +498,12 @@ async function replicaLogDirs(client: KafkaClient, replicas: readonly ReplicaRef
     }
     const topics = new Map<string, Set<number>>()
     for (const r of list) topics.set(r.topic, (topics.get(r.topic) ?? new Set()).add(r.partition))
-    const response = await conn.request(DescribeLogDirs, {topics: [...topics].map(([topic, parts]) => ({topic, partitions: [...parts]}))})
+    let response
+    try {
+      response = await conn.request(DescribeLogDirs, {topics: [...topics].map(([topic, parts]) => ({topic, partitions: [...parts]}))})
+    } catch {
+      continue // a broker that cannot say (gone, or too old) leaves its replicas unknown, as an offline one
+    }
     for (const dir of response.results) {
       if (dir.errorCode !== 0) continue
       for (const t of dir.topics) {
