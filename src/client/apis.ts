@@ -5,6 +5,8 @@
 import type {Reader, Writer} from '../protocol/primitives.js'
 import {type AlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest, alterPartitionReassignmentsRequestVersions} from '../protocol/generated/alter-partition-reassignments-request.js'
 import {type AlterPartitionReassignmentsResponse, decodeAlterPartitionReassignmentsResponse} from '../protocol/generated/alter-partition-reassignments-response.js'
+import {type AlterReplicaLogDirsRequest, encodeAlterReplicaLogDirsRequest, alterReplicaLogDirsRequestVersions} from '../protocol/generated/alter-replica-log-dirs-request.js'
+import {type AlterReplicaLogDirsResponse, decodeAlterReplicaLogDirsResponse} from '../protocol/generated/alter-replica-log-dirs-response.js'
 import {type ApiVersionsRequest, encodeApiVersionsRequest, apiVersionsRequestVersions} from '../protocol/generated/api-versions-request.js'
 import {type ApiVersionsResponse, decodeApiVersionsResponse} from '../protocol/generated/api-versions-response.js'
 import {type CreatePartitionsRequest, encodeCreatePartitionsRequest, createPartitionsRequestVersions} from '../protocol/generated/create-partitions-request.js'
@@ -92,6 +94,7 @@ export const SaslAuthenticate = api<SaslAuthenticateRequest, SaslAuthenticateRes
 export const CreatePartitions = api<CreatePartitionsRequest, CreatePartitionsResponse>(37, 'CreatePartitions', createPartitionsRequestVersions, encodeCreatePartitionsRequest, decodeCreatePartitionsResponse)
 export const IncrementalAlterConfigs = api<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>(44, 'IncrementalAlterConfigs', incrementalAlterConfigsRequestVersions, encodeIncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsResponse)
 export const ListPartitionReassignments = api<ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse>(46, 'ListPartitionReassignments', listPartitionReassignmentsRequestVersions, encodeListPartitionReassignmentsRequest, decodeListPartitionReassignmentsResponse)
+export const AlterReplicaLogDirs = api<AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse>(34, 'AlterReplicaLogDirs', alterReplicaLogDirsRequestVersions, encodeAlterReplicaLogDirsRequest, decodeAlterReplicaLogDirsResponse)
 export const DescribeLogDirs = api<DescribeLogDirsRequest, DescribeLogDirsResponse>(35, 'DescribeLogDirs', describeLogDirsRequestVersions, encodeDescribeLogDirsRequest, decodeDescribeLogDirsResponse)
 export const ElectLeaders = api<ElectLeadersRequest, ElectLeadersResponse>(43, 'ElectLeaders', electLeadersRequestVersions, encodeElectLeadersRequest, decodeElectLeadersResponse)
 export const AlterPartitionReassignments = api<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse>(45, 'AlterPartitionReassignments', alterPartitionReassignmentsRequestVersions, encodeAlterPartitionReassignmentsRequest, decodeAlterPartitionReassignmentsResponse)

@@ -6,16 +6,10 @@
 // also returned as data for --output json|yaml.
 
 import type {KafkaClient} from '../../client/client.js'
-import {type Api, AlterPartitionReassignments, DescribeCluster, DescribeLogDirs, IncrementalAlterConfigs, ListPartitionReassignments} from '../../client/apis.js'
+import {AlterPartitionReassignments, AlterReplicaLogDirs, DescribeCluster, DescribeLogDirs, IncrementalAlterConfigs, ListPartitionReassignments} from '../../client/apis.js'
 import {CommandError} from '../../cli/errors.js'
 import {assignReplicas} from '../../controller/replica-placement.js'
 import {ErrorCode, KafkaError} from '../../protocol/errors.js'
-import {
-  type AlterReplicaLogDirsRequest,
-  alterReplicaLogDirsRequestVersions,
-  encodeAlterReplicaLogDirsRequest,
-} from '../../protocol/generated/alter-replica-log-dirs-request.js'
-import {type AlterReplicaLogDirsResponse, decodeAlterReplicaLogDirsResponse} from '../../protocol/generated/alter-replica-log-dirs-response.js'
 import {
   followerThrottles,
   leaderThrottles,
@@ -75,17 +69,6 @@ export const LEADER_THROTTLED_REPLICAS = 'leader.replication.throttled.replicas'
 export const FOLLOWER_THROTTLED_REPLICAS = 'follower.replication.throttled.replicas'
 const BROKER_LEVEL_THROTTLES = [LEADER_THROTTLED_RATE, FOLLOWER_THROTTLED_RATE, LOG_DIRS_THROTTLED_RATE]
 const TOPIC_LEVEL_THROTTLES = [LEADER_THROTTLED_REPLICAS, FOLLOWER_THROTTLED_REPLICAS]
-
-// Not among the CLI's shared descriptors: only --execute with named log dirs sends it.
-const AlterReplicaLogDirs: Api<AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse> = {
-  key: 34,
-  name: 'AlterReplicaLogDirs',
-  minVersion: alterReplicaLogDirsRequestVersions.min,
-  maxVersion: alterReplicaLogDirsRequestVersions.max,
-  flexibleMin: alterReplicaLogDirsRequestVersions.flexibleMin,
-  encodeRequest: encodeAlterReplicaLogDirsRequest,
-  decodeResponse: decodeAlterReplicaLogDirsResponse,
-}
 
 export type Print = (line: string) => void
 
