@@ -1,6 +1,6 @@
 // The failure drill for partition reassignment: a real client (librdkafka, python3-confluent-kafka)
 // produces with acks=all and idempotence to a topic with min.insync.replicas=2 on a cluster of broker
-// processes grown to four (three quorum voters and one broker-only node), while the test moves
+// processes grown to four (three quorum voters and broker-only nodes; TSKAFKA_REASSIGN_BROKERS=5 for five), while the test moves
 // partitions between random broker sets for TSKAFKA_REASSIGN_CHAOS_SECONDS (default 40): replication
 // factor 2 <-> 3, the leader often left out of the target so leadership moves. While each move is in
 // flight the test SIGKILLs one broker and restarts it, rotating through
@@ -40,7 +40,8 @@ import {describeTopic, sleep, waitForPartitions, type PartitionView} from './clu
 const HERE = dirname(fileURLToPath(import.meta.url))
 const DRILL_MS = Number(process.env.TSKAFKA_REASSIGN_CHAOS_SECONDS ?? 40) * 1000
 const SEED = Number(process.env.TSKAFKA_REASSIGN_SEED ?? Math.floor(Math.random() * 2 ** 31))
-const BROKERS = 4
+/** Three quorum voters plus broker-only nodes (TSKAFKA_REASSIGN_BROKERS, 4 by default, 4 or more). */
+const BROKERS = Math.max(4, Number(process.env.TSKAFKA_REASSIGN_BROKERS ?? 4))
 const TOPIC = 'moves'
 const PARTITIONS = 3
 /** How long one round may take to settle (the move completes, the ISRs fill) before the drill fails. */
@@ -74,7 +75,7 @@ interface Round {
   /** Whether the controller was killed while the request was on its way to it. */
   raced: boolean
   /** The re-target named the same brokers as the move in flight, which Kafka treats as no new move (see endOfRetarget). */
-  keptOldMove?: boolean
+  keptOldMove?: number[]
   /** Whether ListPartitionReassignments still listed the move right after the kill. */
   inFlightAtKill: boolean
   leaderMoved: boolean
@@ -178,7 +179,7 @@ describe.skipIf(!hasPeers())('reassignment drill: moves under acks=all load whil
           const ends = endOfRetarget(stuck, retarget.to)
           target.set(first.partition, ends)
           round.retarget = {...retarget, to: ends}
-          if (!sameList(ends, retarget.to)) round.keptOldMove = true
+          if (!sameList(ends, retarget.to)) round.keptOldMove = retarget.to
         } else if (failure === 'adding' && stuck !== undefined && next < 2 / 3) {
           // A cancellation: back to the replicas the move started from (in the order the move left them).
           const original = stuck.replicas.filter((id) => !stuck.adding.includes(id))
@@ -415,7 +416,7 @@ function lastLines(cluster: StartedCluster, id: number): string {
 
 function describeRound(r: Round): string {
   const moves = r.moves.map((m) => `p${m.partition} [${m.from}]->[${m.to}]`).join(', ')
-  const retarget = r.retarget ? `, then p${r.retarget.partition} re-targeted [${r.retarget.from}]->[${r.retarget.to}]${r.keptOldMove ? " (same brokers as the move: Kafka keeps its removing replicas)" : ''}` : ''
+  const retarget = r.retarget ? `, then p${r.retarget.partition} re-targeted [${r.retarget.from}]->[${r.retarget.to}]${r.keptOldMove ? ` (asked [${r.keptOldMove}], the move's own brokers: Kafka keeps its removing replicas)` : ''}` : ''
   const cancelled = r.cancelled ? `, then p${r.cancelled.partition} cancelled [${r.cancelled.from}]->[${r.cancelled.to}]` : ''
   const how = r.raced ? ' while the request was on its way' : r.inFlightAtKill ? ' mid-move' : ' (move already done)'
   return `round ${r.round}: ${moves}; killed ${r.failure} ${r.victim}${how}${retarget}${cancelled}${r.leaderMoved ? '; leader moved' : ''}`
