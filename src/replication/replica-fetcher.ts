@@ -192,7 +192,10 @@ export class ReplicaFetcher {
         continue
       }
       try {
-        const truncating = ready.filter((s) => s.kind === 'truncating')
+        // Leadership may have moved while connecting: a partition that left this fetcher (or was
+        // re-added to it) is another fetcher's now, and cutting its log here would undo what that
+        // one appended since.
+        const truncating = ready.filter((s) => s.kind === 'truncating' && this.current(s))
         if (truncating.length > 0) await this.truncate(conn, truncating)
         const fetchable = ready.filter((s) => s.kind === 'fetching' && this.states.get(s.partition.name) === s && s.delayedUntil <= Date.now())
         const fetching = fetchable.filter((s) => !this.shouldFollowerThrottle(s))
@@ -269,6 +272,7 @@ export class ReplicaFetcher {
   private async truncate(conn: BrokerConnection, truncating: FetchState[]): Promise<void> {
     const withEpoch: FetchState[] = []
     for (const s of truncating) {
+      if (!this.current(s)) continue
       if (s.lastFetchedEpoch === null) {
         const hw = s.partition.log.highWatermark
         this.truncateTo(s, hw, 'no leader epoch')
