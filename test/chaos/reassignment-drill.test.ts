@@ -20,6 +20,9 @@
 // The producer is reassign-producer.py: acked-producer.py that starts over when librdkafka (2.0) trips
 // over its own known sequence race as leaders move; such restarts are counted, and any other fatal
 // producer error fails the drill.
+// What it found so far: an adding replica's fetcher for a killed leader cut the log to its high
+// watermark after leadership had moved and the new leader's fetcher had appended past it (a hole of
+// acknowledged records; replica-fetcher.ts, test/integration/replica-fetcher-moved-partition.test.ts).
 // TSKAFKA_REASSIGN_SEED replays a run's choices (the seed is printed); TSKAFKA_KEEP_DRILL=1 keeps
 // the brokers' logs and data.
 
