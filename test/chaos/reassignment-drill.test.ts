@@ -16,6 +16,7 @@
 //     cancellation reverted to), in order;
 //   - every acknowledged record is there, at the offset it was acknowledged with, and each
 //     partition holds its records once, in the order produced (read by a librdkafka consumer);
+//   - every replica's log holds the leader's batches (compared on disk), without holes;
 //   - no broker died but those the test killed, and no broker log holds an uncaught error.
 // The producer is reassign-producer.py: acked-producer.py that starts over when librdkafka (2.0) trips
 // over its own known sequence race as leaders move; such restarts are counted, and any other fatal
@@ -39,6 +40,7 @@ import {BrokerConnection} from '../../src/client/connection.js'
 import {startCluster, type StartedCluster} from '../../src/index.js'
 import {hasPeers, runPython} from '../helpers/peers.js'
 import {describeTopic, sleep, waitForPartitions, type PartitionView} from './cluster-probe.js'
+import {firstDifference, offsetHoles, storedBatches} from './replica-logs.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const DRILL_MS = Number(process.env.TSKAFKA_REASSIGN_CHAOS_SECONDS ?? 40) * 1000
@@ -244,6 +246,11 @@ describe.skipIf(!hasPeers())('reassignment drill: moves under acks=all load whil
         expect(rows.filter((r) => r.seq % PARTITIONS !== p).slice(0, 5), `records of another partition in partition ${p}`).toEqual([])
       }
 
+      // Every replica holds the leader's batches, and the leader's have no holes (a follower with a
+      // hole still reports the leader's log end offset: only its batches show it).
+      const divergent = await waitForSameReplicas(cluster, final)
+      expect(divergent, 'replicas that differ from their leader, or holes').toEqual([])
+
       // A broker that lost a replica while it was down deletes the log once it is back.
       const stray = await waitForNoStrayLogs(cluster, final)
       expect(stray, 'partition logs left on brokers that are no longer replicas').toEqual([])
@@ -361,6 +368,28 @@ async function waitForMoves(cluster: StartedCluster, target: ReadonlyMap<number,
     }
     await sleep(250)
   }
+}
+
+/** Differences between each partition's replicas and its leader (or holes in the leader's log), after waiting a while for followers to catch up. */
+async function waitForSameReplicas(cluster: StartedCluster, final: readonly PartitionView[]): Promise<string[]> {
+  const dir = (broker: number, partition: number) => join(cluster.dataDir, `broker-${broker}`, 'data', `${TOPIC}-${partition}`)
+  const differences = () => {
+    const found: string[] = []
+    for (const p of final) {
+      const leader = storedBatches(dir(p.leader, p.partition))
+      for (const hole of offsetHoles(leader)) found.push(`${TOPIC}-${p.partition} on leader ${p.leader}: ${hole}`)
+      for (const r of p.replicas.filter((id) => id !== p.leader)) {
+        const diff = firstDifference(leader, storedBatches(dir(r, p.partition)))
+        if (diff !== null) found.push(`${TOPIC}-${p.partition}: leader ${p.leader} vs broker ${r}: ${diff}`)
+      }
+    }
+    return found
+  }
+  for (let i = 0; i < 60; i++) {
+    if (differences().length === 0) return []
+    await sleep(250)
+  }
+  return differences()
 }
 
 /** Partition directories of TOPIC on brokers that are not its replicas, after waiting a while for their deletion. */
