@@ -1,7 +1,7 @@
 // `tskafka reassign --verify --wait` on a terminal: while a throttled move copies a partition onto
 // another broker, it redraws one progress line with the bytes copied so far, then prints Kafka's
 // status lines and clears the throttles. Off a terminal it prints only Kafka's lines. The
-// terminal is a real pseudo-terminal (util-linux `script`), not a flag.
+// terminal is a real pseudo-terminal (util-linux `script`).
 
 import {writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -18,7 +18,7 @@ const file = join(tmpdir(), `tskafka-progress-${process.pid}.json`)
 
 beforeAll(async () => {
   assertCliBuilt()
-  // Small follower fetches, so that the throttle holds the copy back from its first fetches.
+  // Small follower fetches: a first fetch (which a throttle lets through whole) carries 64 KB, not the log.
   cluster = await startCluster({brokers: 3, config: {'auto.create.topics.enable': false, 'offsets.topic.num.partitions': 1, 'replica.fetch.max.bytes': 65536}})
 }, 120_000)
 
@@ -29,7 +29,7 @@ afterAll(async () => {
 const PROGRESS = /^Reassigning: (\d+)\/1 partitions done, ([\d.]+) (B|KB|MB) of ([\d.]+) (KB|MB) copied \((\d+)%\), (\d+)s$/
 
 describe('reassign --verify --wait on a terminal', () => {
-  it('shows the bytes copied while a throttled move runs, then the status lines', async () => {
+  it('shows the bytes copied while a move runs, then the status lines', async () => {
     const bootstrap = cluster.bootstrapServers
     const created = await runCli(['topics', '--create', '--topic', 'slow', '--replica-assignment', '1', '--bootstrap-server', bootstrap])
     expect(created.code, describeRun('create', created)).toBe(0)
@@ -39,18 +39,22 @@ describe('reassign --verify --wait on a terminal', () => {
     expect(produced.code, describeRun('kcat', produced)).toBe(0)
     writeFileSync(file, JSON.stringify({version: 1, partitions: [{topic: 'slow', partition: 0, replicas: [2], log_dirs: ['any']}]}))
 
-    const executed = await runCli(['reassign', '--execute', '--reassignment-json-file', file, '--throttle', '100000', '--bootstrap-server', bootstrap])
+    // 10 KB/s holds the copy of ~1 MB back (past the rate window's first burst) until the terminal
+    // run is waiting; then --additional raises the throttle and the move finishes.
+    const executed = await runCli(['reassign', '--execute', '--reassignment-json-file', file, '--throttle', '10000', '--bootstrap-server', bootstrap])
     expect(executed.code, describeRun('execute', executed)).toBe(0)
-    // The rate window lets the first second or so of a move through unthrottled (Kafka's sampled
-    // rate): the copy of ~1 MB at 100 KB/s is still running after it.
     const moving = await runCli(['reassign', '--verify', '--reassignment-json-file', file, '--preserve-throttles', '--bootstrap-server', bootstrap])
     expect(moving.code, describeRun('verify while moving', moving)).toBe(3)
 
     const command = [process.execPath, CLI, 'reassign', '--verify', '--reassignment-json-file', file, '--wait', '--timeout', '60s', '--bootstrap-server', bootstrap].join(' ')
-    const tty = await run('script', ['-qfec', command, '/dev/null'], {
+    const terminal = run('script', ['-qfec', command, '/dev/null'], {
       timeoutMs: 90_000,
       env: {TSKAFKA_CONFIG: join(tmpdir(), 'tskafka-no-contexts.yaml'), TSKAFKA_HOME: '/nonexistent/tskafka-home-for-tests', NO_COLOR: '1'},
     })
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    const faster = await runCli(['reassign', '--execute', '--additional', '--reassignment-json-file', file, '--throttle', '1000000000', '--bootstrap-server', bootstrap])
+    expect(faster.code, describeRun('execute --additional', faster)).toBe(0)
+    const tty = await terminal
     expect(tty.code, describeRun('verify --wait under script', tty)).toBe(0)
     // eslint-disable-next-line no-control-regex
     const screen = tty.stdout.replace(/\x1b\[K/g, '').split(/\r\n|\r|\n/).map((l) => l.trimEnd())
@@ -60,7 +64,7 @@ describe('reassign --verify --wait on a terminal', () => {
     expect(percents).toEqual([...percents].sort((a, b) => a - b))
     expect(percents[0]!).toBeLessThan(100)
     expect(screen).toContain('Reassignment of partition slow-0 is completed.')
-    expect(screen).toContain('Clearing broker-level throttles on brokers 1,2,3')
+    expect(screen.some((l) => l.startsWith('Clearing broker-level throttles on brokers '))).toBe(true)
 
     // Off a terminal: Kafka's lines only.
     const plain = await runCli(['reassign', '--verify', '--reassignment-json-file', file, '--wait', '--bootstrap-server', bootstrap])
