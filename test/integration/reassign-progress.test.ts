@@ -49,7 +49,8 @@ describe('reassign --verify --wait on a terminal', () => {
     const command = [process.execPath, CLI, 'reassign', '--verify', '--reassignment-json-file', file, '--wait', '--timeout', '60s', '--bootstrap-server', bootstrap].join(' ')
     const terminal = run('script', ['-qfec', command, '/dev/null'], {
       timeoutMs: 90_000,
-      env: {TSKAFKA_CONFIG: join(tmpdir(), 'tskafka-no-contexts.yaml'), TSKAFKA_HOME: '/nonexistent/tskafka-home-for-tests', NO_COLOR: '1'},
+      // A terminal outside CI (CI=true, as .ci/run sets it, turns progress lines off).
+      env: {TSKAFKA_CONFIG: join(tmpdir(), 'tskafka-no-contexts.yaml'), TSKAFKA_HOME: '/nonexistent/tskafka-home-for-tests', NO_COLOR: '1', CI: ''},
     })
     await new Promise((resolve) => setTimeout(resolve, 2500))
     const faster = await runCli(['reassign', '--execute', '--additional', '--reassignment-json-file', file, '--throttle', '1000000000', '--bootstrap-server', bootstrap])
@@ -66,7 +67,7 @@ describe('reassign --verify --wait on a terminal', () => {
     expect(screen).toContain('Reassignment of partition slow-0 is completed.')
     expect(screen.some((l) => l.startsWith('Clearing broker-level throttles on brokers '))).toBe(true)
 
-    // Off a terminal: Kafka's lines only.
+    // Off a terminal (and on one in CI): Kafka's lines only.
     const plain = await runCli(['reassign', '--verify', '--reassignment-json-file', file, '--wait', '--bootstrap-server', bootstrap])
     expect(plain.code, describeRun('verify --wait', plain)).toBe(0)
     expect(plain.stdout + plain.stderr).not.toContain('Reassigning:')
