@@ -7,7 +7,7 @@
 import {readFileSync} from 'node:fs'
 
 import {CommandError, UsageError} from '../cli/errors.js'
-import type {Api} from '../client/apis.js'
+import {api} from '../client/apis.js'
 import type {BrokerNode, KafkaClient} from '../client/client.js'
 import type {BrokerConnection} from '../client/connection.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionsOf, type PartitionRef} from '../client/offsets.js'
@@ -33,20 +33,10 @@ import {encodeOffsetDeleteRequest, offsetDeleteRequestVersions, type OffsetDelet
 import {decodeOffsetDeleteResponse, type OffsetDeleteResponse} from '../protocol/generated/offset-delete-response.js'
 import {encodeOffsetFetchRequest, offsetFetchRequestVersions, type OffsetFetchRequest} from '../protocol/generated/offset-fetch-request.js'
 import {decodeOffsetFetchResponse, type OffsetFetchResponse} from '../protocol/generated/offset-fetch-response.js'
-import type {Reader, Writer} from '../protocol/primitives.js'
 import {javaHashMapOrder, javaStringHash, topicPartitionHash} from './java-order.js'
 
 // ---------------------------------------------------------------- the APIs this tool sends
 
-function api<Req, Res>(
-  key: number,
-  name: string,
-  versions: {min: number; max: number; flexibleMin: number | null},
-  encodeRequest: (w: Writer, req: Req, version: number) => void,
-  decodeResponse: (r: Reader, version: number) => Res,
-): Api<Req, Res> {
-  return {key, name, minVersion: versions.min, maxVersion: versions.max, flexibleMin: versions.flexibleMin, encodeRequest, decodeResponse}
-}
 
 // Kafka 4 dropped OffsetCommit v0-1 and OffsetFetch v0; the tool speaks what both sides keep.
 const OffsetCommit = api<OffsetCommitRequest, OffsetCommitResponse>(8, 'OffsetCommit', {...offsetCommitRequestVersions, min: 2}, encodeOffsetCommitRequest, decodeOffsetCommitResponse)

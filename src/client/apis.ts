@@ -56,7 +56,8 @@ export interface Api<Req, Res> {
   decodeResponse(r: Reader, version: number): Res
 }
 
-function api<Req, Res>(
+/** An API bound to its generated request encoder and response decoder (every sender's descriptors use it). */
+export function api<Req, Res>(
   key: number,
   name: string,
   versions: {min: number; max: number; flexibleMin: number | null},

@@ -3,8 +3,7 @@
 // OffsetForLeaderEpoch to a partition leader's inter-broker listener, and AlterPartition,
 // ElectLeaders and the reassignment requests to the active controller's controller listener.
 
-import type {Api} from '../client/apis.js'
-import {AlterPartitionReassignments, Fetch, ListOffsets, ListPartitionReassignments} from '../client/apis.js'
+import {AlterPartitionReassignments, api, Fetch, ListOffsets, ListPartitionReassignments} from '../client/apis.js'
 import {type AlterPartitionRequest, alterPartitionRequestVersions, encodeAlterPartitionRequest} from '../protocol/generated/alter-partition-request.js'
 import {type AlterPartitionResponse, decodeAlterPartitionResponse} from '../protocol/generated/alter-partition-response.js'
 import {type ElectLeadersRequest, electLeadersRequestVersions, encodeElectLeadersRequest} from '../protocol/generated/elect-leaders-request.js'
@@ -15,17 +14,7 @@ import {
   offsetForLeaderEpochRequestVersions,
 } from '../protocol/generated/offset-for-leader-epoch-request.js'
 import {type OffsetForLeaderEpochResponse, decodeOffsetForLeaderEpochResponse} from '../protocol/generated/offset-for-leader-epoch-response.js'
-import type {Reader, Writer} from '../protocol/primitives.js'
 
-function api<Req, Res>(
-  key: number,
-  name: string,
-  versions: {min: number; max: number; flexibleMin: number | null},
-  encodeRequest: (w: Writer, req: Req, version: number) => void,
-  decodeResponse: (r: Reader, version: number) => Res,
-): Api<Req, Res> {
-  return {key, name, minVersion: versions.min, maxVersion: versions.max, flexibleMin: versions.flexibleMin, encodeRequest, decodeResponse}
-}
 
 export {AlterPartitionReassignments, Fetch, ListOffsets, ListPartitionReassignments}
 export const OffsetForLeaderEpoch = api<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>(

@@ -4,8 +4,7 @@
 // broker forwards to the active controller. Each is bound to its generated codec in the form the
 // CLI client's connection layer (src/client/connection.ts) sends.
 
-import type {Api} from '../../client/apis.js'
-import {CreatePartitions, CreateTopics, DeleteTopics, Fetch, IncrementalAlterConfigs} from '../../client/apis.js'
+import {api, CreatePartitions, CreateTopics, DeleteTopics, Fetch, IncrementalAlterConfigs} from '../../client/apis.js'
 import {type AllocateProducerIdsRequest, allocateProducerIdsRequestVersions, encodeAllocateProducerIdsRequest} from '../../protocol/generated/allocate-producer-ids-request.js'
 import {type AllocateProducerIdsResponse, decodeAllocateProducerIdsResponse} from '../../protocol/generated/allocate-producer-ids-response.js'
 import {type AlterConfigsRequest, alterConfigsRequestVersions, encodeAlterConfigsRequest} from '../../protocol/generated/alter-configs-request.js'
@@ -24,17 +23,7 @@ import {type UnregisterBrokerRequest, unregisterBrokerRequestVersions, encodeUnr
 import {type UnregisterBrokerResponse, decodeUnregisterBrokerResponse} from '../../protocol/generated/unregister-broker-response.js'
 import {type VoteRequest, voteRequestVersions, encodeVoteRequest} from '../../protocol/generated/vote-request.js'
 import {type VoteResponse, decodeVoteResponse} from '../../protocol/generated/vote-response.js'
-import type {Reader, Writer} from '../../protocol/primitives.js'
 
-function api<Req, Res>(
-  key: number,
-  name: string,
-  versions: {min: number; max: number; flexibleMin: number | null},
-  encodeRequest: (w: Writer, req: Req, version: number) => void,
-  decodeResponse: (r: Reader, version: number) => Res,
-): Api<Req, Res> {
-  return {key, name, minVersion: versions.min, maxVersion: versions.max, flexibleMin: versions.flexibleMin, encodeRequest, decodeResponse}
-}
 
 export {CreatePartitions, CreateTopics, DeleteTopics, Fetch, IncrementalAlterConfigs}
 export const AlterConfigs = api<AlterConfigsRequest, AlterConfigsResponse>(33, 'AlterConfigs', alterConfigsRequestVersions, encodeAlterConfigsRequest, decodeAlterConfigsResponse)
