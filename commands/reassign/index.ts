@@ -192,18 +192,13 @@ export default class Reassign extends TskafkaCommand {
     }
   }
 
-  /** Polls every second until nothing of the file is moving; true when the timeout ran out first. */
+  /** --verify --wait, with a progress line redrawn on stderr when it is a terminal (nothing extra off one). */
   private async waitForMoves(client: import('../../src/client/client.js').KafkaClient, reassignmentJson: string, timeoutMs: number | undefined): Promise<boolean> {
-    const [reassign, {parseReassignmentJson}, {progressLine}, {spinnersEnabled}] = await Promise.all([
+    const [reassign, {progressLine}, {spinnersEnabled}] = await Promise.all([
       import('../../src/admin/reassign/reassign.js'),
-      import('../../src/admin/reassign/reassignment-json.js'),
       import('../../src/admin/reassign/render.js'),
       import('../../src/cli/output.js'),
     ])
-    const entries = parseReassignmentJson(reassignmentJson)
-    const started = Date.now()
-    // A plain status line redrawn with \r on stderr, only on a terminal: nothing extra off a TTY.
-    const tty = spinnersEnabled()
     let drawn = false
     const draw = (text: string) => {
       const columns = process.stderr.columns > 0 ? process.stderr.columns : 80
@@ -216,17 +211,10 @@ export default class Reassign extends TskafkaCommand {
     }
     this.onCleanup(erase)
     try {
-      for (;;) {
-        const states = await reassign.verifyStates(client, entries)
-        if (reassign.verifyOutcome(states) !== 'in-progress') return false
-        if (tty) {
-          const progress = await reassign.moveProgress(client, entries)
-          // Between the two reads the last move may have ended: keep the line as it was.
-          if (progress.moving > 0) draw(progressLine(progress, Date.now() - started))
-        }
-        if (timeoutMs !== undefined && Date.now() - started >= timeoutMs) return true
-        await new Promise((r) => setTimeout(r, 1000))
-      }
+      return await reassign.waitForMoves(client, reassignmentJson, {
+        timeoutMs,
+        onProgress: spinnersEnabled() ? (progress, elapsedMs) => draw(progressLine(progress, elapsedMs)) : undefined,
+      })
     } finally {
       erase()
     }

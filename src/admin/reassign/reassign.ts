@@ -516,6 +516,32 @@ async function logDirMoveStates(client: KafkaClient, moves: ReadonlyArray<{repli
   return moves.map((m) => ({replica: m.replica, state: logDirMoveState(m.logDir, dirs.get(replicaName(m.replica)) ?? {current: null, future: null})}))
 }
 
+export type MoveProgress = Awaited<ReturnType<typeof moveProgress>>
+
+/**
+ * --verify --wait: polls every second until nothing of the file is moving; true when `timeoutMs`
+ * ran out first. `onProgress` (a terminal's progress line) hears the bytes copied after each poll
+ * that finds moves running.
+ */
+export async function waitForMoves(
+  client: KafkaClient,
+  reassignmentJson: string,
+  opts: {timeoutMs?: number; onProgress?: (progress: MoveProgress, elapsedMs: number) => void} = {},
+): Promise<boolean> {
+  const entries = parseReassignmentJson(reassignmentJson)
+  const started = Date.now()
+  for (;;) {
+    if (verifyOutcome(await verifyStates(client, entries)) !== 'in-progress') return false
+    if (opts.onProgress) {
+      const progress = await moveProgress(client, entries)
+      // Between the two reads the last move may have ended: then there is nothing new to show.
+      if (progress.moving > 0) opts.onProgress(progress, Date.now() - started)
+    }
+    if (opts.timeoutMs !== undefined && Date.now() - started >= opts.timeoutMs) return true
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+}
+
 /**
  * Bytes the moving partitions of a file have copied: for each replica being
  * added, its size against its leader's (both from DescribeLogDirs).
